@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/settlehq/settle/disputes"
+	"github.com/settlehq/settle/internal/config"
+	"github.com/settlehq/settle/internal/db"
+	"github.com/settlehq/settle/internal/httpx"
+)
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve", "serve", `Runs the Settle HTTP server on SETTLE_ADDR (default 127.0.0.1:8080) against
+DATABASE_URL. It refuses to start on a database whose schema is behind this
+binary (run 'settle migrate up'). SIGINT or SIGTERM shut it down gracefully:
+in-flight requests finish, then the database pool closes.
+
+With SETTLE_DEMO=1 it also serves the demo endpoints (/v1/demo/...) and prints
+the demo staff accounts and merchant API keys.`)
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(a.getenv)
+	if err != nil {
+		return err
+	}
+	cfg.Print(a.stderr)
+	log := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	pool, err := db.Open(ctx, cfg.DatabaseURL.Reveal())
+	if err != nil {
+		return err
+	}
+	defer pool.Close() // after Serve returns: in-flight requests are done
+	if err := schemaCurrent(ctx, pool); err != nil {
+		return err
+	}
+	tokens, err := a.customerTokens(cfg)
+	if err != nil {
+		return err
+	}
+	handler := a.router(cfg, pool, tokens, log)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on SETTLE_ADDR %s: %w", cfg.Addr, err)
+	}
+	if cfg.Demo {
+		printDemoAccess(a.stdout, "http://"+ln.Addr().String())
+	}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.Bool("demo", cfg.Demo))
+	if a.listening != nil {
+		a.listening(ln.Addr().String())
+	}
+	return httpx.Serve(ctx, httpx.NewServer(handler, log), ln, cfg.ShutdownTimeout, log)
+}
+
+// customerTokens builds the customer JWT verifier. Demo mode without a
+// configured secret signs with a random one that lives as long as the process.
+func (a *app) customerTokens(cfg config.Config) (*httpx.CustomerTokens, error) {
+	secret := []byte(cfg.CustomerJWTSecret.Reveal())
+	if len(secret) == 0 && cfg.Demo {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+	}
+	return httpx.NewCustomerTokens(secret, cfg.CustomerJWTPublicKey, a.clock)
+}
+
+// demoTokenIssuer signs demo customer tokens.
+func demoTokenIssuer(t *httpx.CustomerTokens) disputes.TokenIssuer {
+	return func(customerID string, ttl time.Duration) (string, error) { return t.Issue(customerID, ttl) }
+}
