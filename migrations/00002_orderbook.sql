@@ -130,10 +130,10 @@ CREATE CONSTRAINT TRIGGER installments_plan_total AFTER INSERT OR UPDATE OR DELE
 
 -- +goose Down
 DROP TABLE installments;
-DROP FUNCTION check_plan_total;
 DROP TABLE order_events;
 DROP TABLE order_items;
 DROP TABLE orders;
+DROP FUNCTION check_plan_total;
 DROP TABLE merchant_api_keys;
 DROP TABLE merchants;
 DROP TABLE customers;

@@ -103,30 +103,38 @@ type storedResponse struct {
 	body        []byte
 }
 
-// reserve claims the key for this request, or returns the response stored for it.
+// reserve claims the key for this request, or returns the response stored for
+// it. The insert is the lock: of two concurrent first requests, one inserts and
+// the other waits for it to commit, then finds its row.
 func (m *Idempotency) reserve(ctx context.Context, scope, key string, reqHash []byte) (storedResponse, bool, error) {
 	var out storedResponse
 	reserved := false
 	err := pgx.BeginFunc(ctx, m.pool, func(tx pgx.Tx) error {
 		now := m.clock.Now()
+		if _, err := tx.Exec(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < $3`,
+			scope, key, now.Add(-KeyTTL)); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, created_at, locked_at)
+			VALUES ($1, $2, $3, $4, $4) ON CONFLICT (scope, key) DO NOTHING`, scope, key, reqHash, now)
+		if err != nil || tag.RowsAffected() == 1 {
+			reserved = err == nil
+			return err
+		}
 		var (
 			hash   []byte
 			status *int
 			ct     *string
 			locked time.Time
-			made   time.Time
 		)
-		err := tx.QueryRow(ctx, `SELECT request_hash, status, content_type, body, locked_at, created_at
+		err = tx.QueryRow(ctx, `SELECT request_hash, status, content_type, body, locked_at
 			FROM idempotency_keys WHERE scope = $1 AND key = $2 FOR UPDATE`, scope, key).
-			Scan(&hash, &status, &ct, &out.body, &locked, &made)
+			Scan(&hash, &status, &ct, &out.body, &locked)
 		switch {
-		case errors.Is(err, pgx.ErrNoRows), err == nil && now.Sub(made) > KeyTTL:
-			reserved = true
-			_, err = tx.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, created_at, locked_at)
-				VALUES ($1, $2, $3, $4, $4)
-				ON CONFLICT (scope, key) DO UPDATE SET request_hash = $3, status = NULL, content_type = NULL,
-					body = NULL, created_at = $4, locked_at = $4`, scope, key, reqHash, now)
-			return err
+		case errors.Is(err, pgx.ErrNoRows):
+			// The first request failed and released the key between our insert and
+			// select: ask the client to retry rather than loop here.
+			return errs.New(errs.Conflict, "idempotency_key_in_use", "a request with this Idempotency-Key was just being processed; retry")
 		case err != nil:
 			return err
 		case !bytes.Equal(hash, reqHash):
