@@ -28,14 +28,14 @@ const testSecret = "test-secret-test-secret-test-secret!"
 // env is a real router on a real database: the disputes routes behind the
 // platform's authentication and idempotency middleware.
 type env struct {
-	t       *testing.T
-	pool    *pgxpool.Pool
-	clock   *clock.Manual
-	svc     *disputes.Service
-	srv     *httptest.Server
-	tokens  *httpx.CustomerTokens
-	keys    map[string]string // merchant id -> API key
-	ids     *id.Generator
+	t      *testing.T
+	pool   *pgxpool.Pool
+	clock  *clock.Manual
+	svc    *disputes.Service
+	srv    *httptest.Server
+	tokens *httpx.CustomerTokens
+	keys   map[string]string // merchant id -> API key
+	ids    *id.Generator
 }
 
 func newEnv(t *testing.T) *env {
