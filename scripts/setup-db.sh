@@ -27,6 +27,7 @@ SUITE=${PGVECTOR_SUITE:-trixie}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 KEPT_LOG=${TMPDIR:-/tmp}/settle-setup-db.log
+LOCK_FILE=${TMPDIR:-/tmp}/settle-setup-db-changes.lock
 
 say() { printf 'setup-db: %s\n' "$*"; }
 die() {
@@ -42,21 +43,36 @@ cleanup() {
 	if [[ $rc -ne 0 && -s $LOG ]]; then
 		cp "$LOG" "$KEPT_LOG" 2>/dev/null || true
 		printf 'setup-db: last lines of the log (full log: %s):\n' "$KEPT_LOG" >&2
-		tail -n 25 "$LOG" | sed 's/^/    /' >&2
+		tail -n 20 "$LOG" | cut -c1-300 | sed 's/^/    /' >&2
 	fi
 	rm -rf "$TMP"
 	exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # run CMD...: run a noisy command with its output in the log, stdin closed.
+# fd 9 (the lock) is closed for the command: a server it starts must not
+# inherit the lock and hold it forever.
 run() {
 	printf '\n$ %s\n' "$*" >>"$LOG"
 	if [[ ${SETUP_DB_VERBOSE:-0} == 1 ]]; then
-		"$@" </dev/null 2>&1 | tee -a "$LOG"
+		"$@" </dev/null 9>&- 2>&1 | tee -a "$LOG"
 	else
-		"$@" </dev/null >>"$LOG" 2>&1
+		"$@" </dev/null >>"$LOG" 2>&1 9>&-
 	fi
+}
+
+# lock: taken only before changing something (start, install, build), so that
+# two runs do not run apt or the build at once; a run that finds everything in
+# place never waits. Callers re-check their condition after taking it.
+LOCKED=0
+lock() {
+	((LOCKED)) && return 0
+	exec 9>"$LOCK_FILE"
+	flock -w 900 9 || die "another setup-db run holds $LOCK_FILE"
+	LOCKED=1
 }
 
 need_root() {
@@ -234,6 +250,11 @@ ensure_server() {
 		die "PostgreSQL at $DB_WHERE is not reachable. DATABASE_URL points to a non-local host, so setup-db does not install or start anything: start that server or fix DATABASE_URL."
 	fi
 
+	lock
+	if reachable; then # another run started it meanwhile
+		say "postgresql reachable at $DB_WHERE"
+		return
+	fi
 	local cl fresh=0 ver name status
 	cl=$(cluster_on_port)
 	if [[ -z $cl ]]; then
@@ -368,7 +389,11 @@ ensure_vector() {
 	if ((!DB_LOCAL)); then
 		die "vector extension (pgvector) is not available on $DB_WHERE (PostgreSQL $major). DATABASE_URL points to a non-local host, so setup-db does not install anything: install pgvector on that server (e.g. package postgresql-$major-pgvector)."
 	fi
-	install_pgvector "$major"
+	lock
+	v=$(vector_version) || die "cannot query PostgreSQL at $DB_WHERE: $(psql_err)"
+	if [[ -z $v ]]; then # (unless another run installed it meanwhile)
+		install_pgvector "$major"
+	fi
 	v=$(vector_version) || die "cannot query PostgreSQL at $DB_WHERE: $(psql_err)"
 	[[ -n $v ]] || die "pgvector was installed, but the server at $DB_WHERE still does not list the vector extension"
 	say "vector extension available ($v)"
@@ -384,8 +409,15 @@ ensure_database() {
 		say "database $DB_NAME exists"
 		return
 	fi
-	q 'CREATE DATABASE :"db"' -v db="$DB_NAME" >/dev/null ||
-		die "CREATE DATABASE $DB_NAME failed on $DB_WHERE: $(psql_err)"
+	if ! q 'CREATE DATABASE :"db"' -v db="$DB_NAME" >/dev/null; then
+		local err
+		err=$(psql_err)
+		# A concurrent run may have created it first.
+		exists=$(q "SELECT 1 FROM pg_database WHERE datname = :'db'" -v db="$DB_NAME") || true
+		[[ $exists == 1 ]] || die "CREATE DATABASE $DB_NAME failed on $DB_WHERE: $err"
+		say "database $DB_NAME exists"
+		return
+	fi
 	say "database $DB_NAME created"
 }
 
@@ -395,10 +427,6 @@ parse_url
 if ((!DB_LOCAL)); then
 	say "DATABASE_URL host $DB_HOST is not local: checking only, nothing is installed or started"
 fi
-
-# One run at a time on this machine (apt and the build are not re-entrant).
-exec 9>"${TMPDIR:-/tmp}/settle-setup-db.lock"
-flock -w 900 9 || die "another setup-db run holds ${TMPDIR:-/tmp}/settle-setup-db.lock"
 
 ensure_server
 command -v psql >/dev/null || die "psql not found; install the PostgreSQL client (apt-get install postgresql-client)"
