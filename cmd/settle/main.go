@@ -56,6 +56,8 @@ func commands() []command {
 		{"seed", "load the deterministic demo data set", (*app).seed},
 		{"staff", "manage staff accounts: staff add --email E --role R --password P", (*app).staff},
 		{"merchant", "manage merchants: merchant add --name N [--json]", (*app).merchant},
+		{"eval", "measure quality on the labelled sets in the repo", (*app).eval},
+		{"bench", "whole-system benchmarks, each next to a same-run baseline", (*app).bench},
 	}
 }
 
