@@ -7,19 +7,28 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed *.sql
 var files embed.FS
 
-// Migrator applies the embedded migrations to one database.
+// RiverVersion is the River job-queue schema version Settle runs on. River
+// ships its own migrations; they are applied with ours, so one `migrate up`
+// brings everything current and one check says whether it is.
+const RiverVersion = 8
+
+// Migrator applies the embedded migrations (and River's) to one database.
 type Migrator struct {
 	db       *sql.DB
 	provider *goose.Provider
+	river    *rivermigrate.Migrator[pgx.Tx]
 }
 
 // New returns a Migrator using the pool's connections.
@@ -36,7 +45,12 @@ func New(pool *pgxpool.Pool) (*Migrator, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	return &Migrator{db: db, provider: p}, nil
+	rm, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrations: river: %w", err)
+	}
+	return &Migrator{db: db, provider: p, river: rm}, nil
 }
 
 // Close releases the migrator's handle (not the pool).
@@ -52,6 +66,9 @@ func (m *Migrator) Up(ctx context.Context) ([]int64, error) {
 	for _, r := range res {
 		applied = append(applied, r.Source.Version)
 	}
+	if _, err := m.river.Migrate(ctx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{TargetVersion: RiverVersion}); err != nil {
+		return applied, fmt.Errorf("migrations: river up: %w", err)
+	}
 	return applied, nil
 }
 
@@ -65,13 +82,14 @@ func (m *Migrator) Down(ctx context.Context) error {
 
 // State is where a database's schema stands against the binary's migrations.
 type State struct {
-	Current int64 // version applied in the database (0: none)
-	Latest  int64 // newest version embedded in the binary
-	Pending []int64
+	Current      int64 // version applied in the database (0: none)
+	Latest       int64 // newest version embedded in the binary
+	Pending      []int64
+	RiverCurrent int // River's schema version in the database
 }
 
 // Behind reports whether the database lacks migrations the binary has.
-func (s State) Behind() bool { return len(s.Pending) > 0 }
+func (s State) Behind() bool { return len(s.Pending) > 0 || s.RiverCurrent < RiverVersion }
 
 // Check reads the schema state.
 func (m *Migrator) Check(ctx context.Context) (State, error) {
@@ -89,6 +107,13 @@ func (m *Migrator) Check(ctx context.Context) (State, error) {
 		if s.State == goose.StatePending {
 			st.Pending = append(st.Pending, s.Source.Version)
 		}
+	}
+	river, err := m.river.ExistingVersions(ctx)
+	if err != nil {
+		return State{}, fmt.Errorf("migrations: river version: %w", err)
+	}
+	for _, v := range river {
+		st.RiverCurrent = max(st.RiverCurrent, v.Version)
 	}
 	return st, nil
 }

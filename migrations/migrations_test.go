@@ -49,7 +49,7 @@ func TestUpDownUp(t *testing.T) {
 		}
 	}
 	var tables int
-	pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`).Scan(&tables)
+	pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'goose_db_version' AND table_name NOT LIKE 'river%'`).Scan(&tables)
 	if tables != 0 {
 		t.Fatalf("%d tables left after rolling everything back", tables)
 	}

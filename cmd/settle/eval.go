@@ -16,7 +16,9 @@ type evaluation struct {
 
 // evaluations lists the quality evaluations; each feature adds its own.
 func evaluations() []evaluation {
-	return []evaluation{}
+	return []evaluation{
+		{"retrieval", "knowledge search: recall@1, recall@5, MRR of vector, full-text and hybrid", (*app).evalRetrieval},
+	}
 }
 
 func (a *app) eval(ctx context.Context, args []string) error {

@@ -54,6 +54,7 @@ func commands() []command {
 		{"serve", "run the HTTP server (API, consoles, WebSockets)", (*app).serve},
 		{"migrate", "apply or inspect database migrations: migrate up|status", (*app).migrate},
 		{"seed", "load the deterministic demo data set", (*app).seed},
+		{"ingest", "load the policy corpus for retrieval: ingest [dir] [--reembed]", (*app).ingest},
 		{"staff", "manage staff accounts: staff add --email E --role R --password P", (*app).staff},
 		{"merchant", "manage merchants: merchant add --name N [--json]", (*app).merchant},
 		{"eval", "measure quality on the labelled sets in the repo", (*app).eval},

@@ -87,7 +87,8 @@ func schemaCurrent(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	if st.Behind() {
-		return fmt.Errorf("the database schema is at version %d but this binary needs version %d: run `settle migrate up` (or `make run`)", st.Current, st.Latest)
+		return fmt.Errorf("the database schema is at version %d (job queue %d) but this binary needs version %d (job queue %d): run `settle migrate up` (or `make run`)",
+			st.Current, st.RiverCurrent, st.Latest, migrations.RiverVersion)
 	}
 	return nil
 }

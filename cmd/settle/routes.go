@@ -19,7 +19,7 @@ import (
 
 // router wires every feature's routes behind the platform middleware. This is
 // the one place that knows all of Settle's endpoints.
-func (a *app) router(cfg config.Config, pool *pgxpool.Pool, tokens *httpx.CustomerTokens, log *slog.Logger) http.Handler {
+func (a *app) router(cfg config.Config, pool *pgxpool.Pool, tokens *httpx.CustomerTokens, disputeSvc *disputes.Service, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), poolCollector(pool))
 
@@ -27,7 +27,7 @@ func (a *app) router(cfg config.Config, pool *pgxpool.Pool, tokens *httpx.Custom
 		Customers: tokens, Clock: a.clock, IDs: a.ids,
 		SessionTTL: cfg.StaffSessionTTL, SecureCookie: cfg.CookieSecure,
 	})
-	orders := disputes.NewHandler(disputes.NewService(pool, a.clock, a.ids))
+	orders := disputes.NewHandler(disputeSvc)
 
 	r := chi.NewRouter()
 	r.NotFound(httpx.NotFound)

@@ -44,7 +44,16 @@ the demo staff accounts and merchant API keys.`)
 	if err != nil {
 		return err
 	}
-	handler := a.router(cfg, pool, tokens, log)
+	disputeSvc := disputes.NewService(pool, a.clock, a.ids)
+	jobs, err := disputes.NewJobs(pool, disputeSvc, log)
+	if err != nil {
+		return err
+	}
+	if err := jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	defer stopJobs(jobs, cfg.ShutdownTimeout)
+	handler := a.router(cfg, pool, tokens, disputeSvc, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -58,6 +67,13 @@ the demo staff accounts and merchant API keys.`)
 		a.listening(ln.Addr().String())
 	}
 	return httpx.Serve(ctx, httpx.NewServer(handler, log), ln, cfg.ShutdownTimeout, log)
+}
+
+// stopJobs lets running jobs finish before the pool closes.
+func stopJobs(j *disputes.Jobs, grace time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	j.Stop(ctx)
 }
 
 // customerTokens builds the customer JWT verifier. Demo mode without a

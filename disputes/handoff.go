@@ -1,0 +1,186 @@
+package disputes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/settlehq/settle/internal/errs"
+)
+
+// Handoff hands a dispute to a person, with everything the bot and the engine
+// learned (the packet), so the agent never has to ask again.
+type Handoff struct {
+	ID             string          `json:"id"`
+	DisputeID      string          `json:"dispute_id"`
+	ReasonCategory string          `json:"reason_category"`
+	Packet         json.RawMessage `json:"packet,omitempty"`
+	Status         string          `json:"status"`
+	DeadlineAt     time.Time       `json:"deadline_at"`
+	ClaimedBy      string          `json:"claimed_by,omitempty"`
+	ClaimedAt      *time.Time      `json:"claimed_at,omitempty"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+// escalation says why a dispute goes to a person.
+type escalation struct {
+	category string
+	decision *Decision     // the engine's decision that escalated, if any
+	extra    map[string]any // what the caller adds to the packet (the chatbot: summary, transcript)
+	actor    string
+	note     string
+}
+
+// handoffSLA is how soon a person should pick up each kind of handoff; the
+// queue is ordered by the resulting deadline.
+var handoffSLA = map[string]time.Duration{
+	CatCustomerRequest: 4 * time.Hour, CatFraud: 24 * time.Hour, CatVulnerable: 24 * time.Hour,
+	CatLowConfidence: 24 * time.Hour, CatToolFailure: 4 * time.Hour, CatOverturned: 48 * time.Hour,
+}
+
+func (s *Service) escalate(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, e escalation, now time.Time) error {
+	step := StepEscalate
+	if e.category == CatFraud && d.Status == StatusSubmitted {
+		step = StepFraudReview
+	}
+	if !d.Status.HumanOwned() || d.Status == StatusUnderReview {
+		to, err := Next(d.Status, step)
+		if err != nil {
+			return err
+		}
+		d.Status = to
+	}
+	if err := saveDispute(ctx, tx, d, now); err != nil {
+		return err
+	}
+	packet, err := s.packet(ctx, tx, *d, o, e, now)
+	if err != nil {
+		return err
+	}
+	sla, ok := handoffSLA[e.category]
+	if !ok {
+		sla = 72 * time.Hour
+	}
+	h := Handoff{ID: s.ids.Make("hnd"), DisputeID: d.ID, ReasonCategory: e.category, Packet: packet, Status: "open",
+		DeadlineAt: now.Add(sla), CreatedAt: now}
+	if err := insertHandoff(ctx, tx, h); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, d.ID, e.actor, "escalated", map[string]any{
+		"handoff_id": h.ID, "reason_category": e.category, "note": e.note}, now)
+}
+
+// packet is the handoff packet of DESIGN.md §4.
+func (s *Service) packet(ctx context.Context, tx pgx.Tx, d Dispute, o Order, e escalation, now time.Time) (json.RawMessage, error) {
+	events, err := loadAudit(ctx, tx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]any{
+		"reason_category": e.category,
+		"summary": fmt.Sprintf("%s dispute of %d %s on %s order %s (%s)", d.Reason, d.Amount, d.Currency,
+			o.MerchantName, o.MerchantOrderRef, e.category),
+		"dispute":  d,
+		"order":    o,
+		"timeline": events,
+		"facts":    orderFacts(o),
+	}
+	if e.decision != nil {
+		p["recommendation"] = map[string]any{"action": e.decision.Action, "outcome": e.decision.Recommendation,
+			"rule_id": e.decision.RuleID, "explanation": e.decision.Explanation}
+		p["cited_policy"] = e.decision.Citations
+		p["risk_flags"] = nonNil(e.decision.RiskFlags)
+	}
+	if e.note != "" {
+		p["note"] = e.note
+	}
+	for k, v := range e.extra {
+		p[k] = v
+	}
+	return json.Marshal(p)
+}
+
+func insertHandoff(ctx context.Context, tx pgx.Tx, h Handoff) error {
+	// A dispute has at most one active handoff: a new escalation replaces it.
+	if err := closeHandoffs(ctx, tx, h.DisputeID, h.CreatedAt); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO handoffs (id, dispute_id, reason_category, packet, status, deadline_at, created_at)
+		VALUES ($1,$2,$3,$4,'open',$5,$6)`, h.ID, h.DisputeID, h.ReasonCategory, h.Packet, h.DeadlineAt, h.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("insert handoff: %w", err)
+	}
+	return nil
+}
+
+func closeHandoffs(ctx context.Context, tx pgx.Tx, disputeID string, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'closed', closed_at = $2 WHERE dispute_id = $1 AND status <> 'closed'`, disputeID, now)
+	if err != nil {
+		return fmt.Errorf("close handoffs: %w", err)
+	}
+	return nil
+}
+
+// ErrAlreadyClaimed is returned to every claimer but the first.
+var ErrAlreadyClaimed = errs.New(errs.Conflict, "already_claimed", "another agent has already claimed this case")
+
+// Claim gives an open handoff to one agent. Exactly one of any number of
+// concurrent claimers wins: the update only matches while the handoff is open.
+func (s *Service) Claim(ctx context.Context, handoffID, agentID string) (Handoff, error) {
+	now := s.clock.Now()
+	var h Handoff
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = $2, claimed_at = $3
+			WHERE id = $1 AND status = 'open'
+			RETURNING id, dispute_id, reason_category, packet, status, deadline_at, claimed_by, claimed_at, created_at`,
+			handoffID, agentID, now).Scan(&h.ID, &h.DisputeID, &h.ReasonCategory, &h.Packet, &h.Status, &h.DeadlineAt,
+			&h.ClaimedBy, &h.ClaimedAt, &h.CreatedAt)
+		if err == pgx.ErrNoRows {
+			var exists bool
+			tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE id = $1)`, handoffID).Scan(&exists)
+			if !exists {
+				return errs.NotFoundf("no handoff %s", handoffID)
+			}
+			return ErrAlreadyClaimed
+		}
+		if err != nil {
+			return fmt.Errorf("claim: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM disputes WHERE id = $1 FOR UPDATE`, h.DisputeID); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, h.DisputeID, "staff:"+agentID, "claimed", map[string]any{"handoff_id": h.ID}, now)
+	})
+	return h, err
+}
+
+// QueueItem is one open handoff in the agent queue.
+type QueueItem struct {
+	Handoff
+	Reason   Reason `json:"reason"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Merchant string `json:"merchant"`
+	Summary  string `json:"summary"`
+}
+
+// Queue lists open handoffs, soonest deadline first.
+func (s *Service) Queue(ctx context.Context, limit int) ([]QueueItem, error) {
+	rows, err := s.db.Query(ctx, `SELECT h.id, h.dispute_id, h.reason_category, h.packet, h.status, h.deadline_at,
+		h.claimed_by, h.claimed_at, h.created_at, d.reason, d.amount, d.currency, m.name, coalesce(h.packet->>'summary', '')
+		FROM handoffs h JOIN disputes d ON d.id = h.dispute_id JOIN merchants m ON m.id = d.merchant_id
+		WHERE h.status = 'open' ORDER BY h.deadline_at, h.created_at LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+		var q QueueItem
+		err := r.Scan(&q.ID, &q.DisputeID, &q.ReasonCategory, &q.Packet, &q.Status, &q.DeadlineAt, &q.ClaimedBy,
+			&q.ClaimedAt, &q.CreatedAt, &q.Reason, &q.Amount, &q.Currency, &q.Merchant, &q.Summary)
+		q.Packet = nil // the queue shows the summary; the case view has the packet
+		return q, err
+	})
+}
