@@ -76,7 +76,7 @@ func (s *Service) onExpiry(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, 
 func (s *Service) silenceDecision(ctx context.Context, tx pgx.Tx, disputeID string) (Decision, error) {
 	var dec Decision
 	err := tx.QueryRow(ctx, `SELECT detail FROM decisions WHERE dispute_id = $1 AND action = 'request_merchant'
-		ORDER BY decided_at DESC LIMIT 1`, disputeID).Scan(&dec)
+		ORDER BY seq DESC LIMIT 1`, disputeID).Scan(&dec)
 	if err != nil {
 		return Decision{}, err
 	}

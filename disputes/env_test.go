@@ -28,35 +28,58 @@ const testSecret = "test-secret-test-secret-test-secret!"
 // env is a real router on a real database: the disputes routes behind the
 // platform's authentication and idempotency middleware.
 type env struct {
-	t      *testing.T
-	pool   *pgxpool.Pool
-	clock  *clock.Manual
-	svc    *disputes.Service
-	srv    *httptest.Server
-	tokens *httpx.CustomerTokens
-	keys   map[string]string // merchant id -> API key
-	ids    *id.Generator
+	t        *testing.T
+	pool     *pgxpool.Pool
+	clock    *clock.Manual
+	svc      *disputes.Service
+	srv      *httptest.Server
+	tokens   *httpx.CustomerTokens
+	keys     map[string]string // merchant id -> API key
+	staff    map[string]string // "agent", "agent2", "ops", "admin" -> bearer token
+	staffIDs map[string]string
+	ids      *id.Generator
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, pool: dbtest.New(t), clock: clock.NewManual(testNow), keys: map[string]string{}, ids: id.New(nil)}
+	e := &env{t: t, pool: dbtest.New(t), clock: clock.NewManual(testNow), keys: map[string]string{}, staffIDs: map[string]string{}, ids: id.New(nil)}
 	e.svc = disputes.NewService(e.pool, e.clock, e.ids)
 	var err error
 	e.tokens, err = httpx.NewCustomerTokens([]byte(testSecret), "", e.clock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := httpx.NewAuth(e.pool, httpx.AuthConfig{Customers: e.tokens, Clock: e.clock, IDs: e.ids, SessionTTL: time.Hour})
+	auth := httpx.NewAuth(e.pool, httpx.AuthConfig{Customers: e.tokens, Clock: e.clock, IDs: e.ids, SessionTTL: 90 * 24 * time.Hour})
 	r := chi.NewRouter()
 	r.NotFound(httpx.NotFound)
 	r.Use(httpx.LimitBody(1<<20), auth.Authenticate, httpx.NewIdempotency(e.pool, e.clock).Middleware)
+	auth.StaffRoutes(r)
 	disputes.NewHandler(e.svc).Routes(r)
 	e.srv = httptest.NewServer(r)
 	t.Cleanup(e.srv.Close)
 	e.merchant("mer_a", "Alpha Shoes")
 	e.merchant("mer_b", "Beta Books")
+	e.staff = map[string]string{}
 	return e
+}
+
+// login creates a staff account named name with role and returns its bearer
+// token (created on first use: bcrypt is slow on purpose).
+func (e *env) login(name, role string) string {
+	e.t.Helper()
+	if tok, ok := e.staff[name]; ok {
+		return tok
+	}
+	st, err := httpx.CreateStaff(context.Background(), e.pool, e.ids, name+"@lender.test", httpx.Role(role), "password-"+name, testNow)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r := e.call("POST", "/v1/staff/login", "", map[string]any{"email": name + "@lender.test", "password": "password-" + name})
+	if r.status != 200 {
+		e.t.Fatalf("login %s: %d %s", name, r.status, r.raw)
+	}
+	e.staff[name], e.staffIDs[name] = r.body["token"].(string), st.ID
+	return e.staff[name]
 }
 
 func (e *env) merchant(mid, name string) {

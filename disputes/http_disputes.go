@@ -25,6 +25,7 @@ func (h *Handler) openDispute(w http.ResponseWriter, r *http.Request) {
 		SubReason   string `json:"sub_reason"`
 		Description string `json:"description"`
 		Amount      *int64 `json:"amount"`
+		WantsHuman  bool   `json:"wants_human"` // "I'd like a person to handle this"
 	}
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		httpx.WriteError(w, r, err)
@@ -36,7 +37,7 @@ func (h *Handler) openDispute(w http.ResponseWriter, r *http.Request) {
 	}
 	p := caller(r)
 	open := OpenInput{CustomerID: p.ID, OrderID: in.OrderID, Reason: Reason(in.Reason), SubReason: in.SubReason,
-		Description: in.Description, Actor: "customer:" + p.ID}
+		Description: in.Description, WantsHuman: in.WantsHuman, Actor: "customer:" + p.ID}
 	if in.Amount != nil {
 		open.Amount = *in.Amount
 	}

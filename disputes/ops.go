@@ -64,7 +64,7 @@ func (s *Service) Outcomes(ctx context.Context, f OutcomeFilter) ([]OutcomeRow, 
 		WHERE x.action = 'resolve' AND ($1 = '' OR x.decided_by = $1) AND ($2 = '' OR d.reason = $2)
 		AND ($3 = '' OR x.rule_id = $3) AND ($4 = '' OR d.merchant_id = $4)
 		AND ($5::timestamptz IS NULL OR x.decided_at >= $5) AND ($6::timestamptz IS NULL OR x.decided_at < $6)
-		ORDER BY x.decided_at DESC, x.id LIMIT $7`, f.DecidedBy, f.Reason, f.RuleID, f.MerchantID, f.From, f.To, f.Limit)
+		ORDER BY x.seq DESC LIMIT $7`, f.DecidedBy, f.Reason, f.RuleID, f.MerchantID, f.From, f.To, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("outcomes: %w", err)
 	}

@@ -41,6 +41,17 @@ func (d Date) AddDays(n int) Date { return Date{d.Time.AddDate(0, 0, n)} }
 // MarshalJSON writes the day as "2006-01-02".
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.Format(time.DateOnly)) }
 
+// UnmarshalJSON reads "2006-01-02".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	d.Time = t
+	return err
+}
+
 // Installment is one scheduled payment of a plan. Amount never changes once the
 // plan is made, so a plan's amounts always sum to the captured amount; refunds
 // are recorded beside it.

@@ -47,7 +47,9 @@ func (s *Service) Review(ctx context.Context, reviewerID, decisionID string, in 
 	if action != string(ActResolve) {
 		return errs.Conflictf("not_an_outcome", "only decisions that resolved a dispute can be reviewed")
 	}
-	json.Unmarshal(detail, &effects)
+	if err := json.Unmarshal(detail, &effects); err != nil {
+		return fmt.Errorf("review: read plan effects of %s: %w", decisionID, err)
+	}
 	_, err = s.change(ctx, disputeID, func(tx pgx.Tx, d *Dispute, o Order, now time.Time) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO decision_reviews (decision_id, verdict, note, reviewer_id, reviewed_at)
 			VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING`, decisionID, in.Verdict, in.Note, reviewerID, now)
@@ -73,7 +75,7 @@ func (s *Service) Review(ctx context.Context, reviewerID, decisionID string, in 
 func (s *Service) reopen(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, decisionID string, effects []Effect, note, actor string, now time.Time) error {
 	var latest string
 	if err := tx.QueryRow(ctx, `SELECT id FROM decisions WHERE dispute_id = $1 AND action = 'resolve'
-		ORDER BY decided_at DESC, id DESC LIMIT 1`, d.ID).Scan(&latest); err != nil {
+		ORDER BY seq DESC LIMIT 1`, d.ID).Scan(&latest); err != nil {
 		return err
 	}
 	if latest != decisionID {

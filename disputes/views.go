@@ -202,7 +202,7 @@ func (s *Service) AgentCase(ctx context.Context, id string) (CaseView, error) {
 		return cv, err
 	}
 	if cv.Decisions, err = jsonRows(ctx, s, `SELECT row_to_json(x) FROM (SELECT d.*, r.verdict, r.note AS review_note
-		FROM decisions d LEFT JOIN decision_reviews r ON r.decision_id = d.id WHERE d.dispute_id = $1 ORDER BY d.decided_at) x`, id); err != nil {
+		FROM decisions d LEFT JOIN decision_reviews r ON r.decision_id = d.id WHERE d.dispute_id = $1 ORDER BY d.seq) x`, id); err != nil {
 		return cv, err
 	}
 	cv.Evidence, err = jsonRows(ctx, s, `SELECT row_to_json(e) FROM dispute_evidence e WHERE dispute_id = $1 ORDER BY created_at`, id)

@@ -79,6 +79,7 @@ ALTER TABLE customers ADD COLUMN vulnerable boolean NOT NULL DEFAULT false,
 
 CREATE TABLE decisions (
     id              text PRIMARY KEY,
+    seq             bigint GENERATED ALWAYS AS IDENTITY,  -- order of decisions, even within one instant
     dispute_id      text NOT NULL REFERENCES disputes (id),
     decided_by      text NOT NULL CHECK (decided_by IN ('rule', 'agent')),
     rule_id         text NOT NULL DEFAULT '',
