@@ -5,6 +5,7 @@ import (
 )
 
 func TestOrderEvents(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	key := e.keys["mer_a"]
 	oid := e.call("POST", "/v1/merchant/orders", key, validOrder("E-1", "cust-1")).body["order_id"].(string)
@@ -101,6 +102,7 @@ func TestOrderEvents(t *testing.T) {
 }
 
 func TestCustomerOrdersPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for i, at := range []string{"2026-11-01T10:00:00Z", "2026-11-03T10:00:00Z", "2026-11-02T10:00:00Z"} {
 		o := validOrder("P-"+string(rune('1'+i)), "cust-p")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCreateOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.call("POST", "/v1/merchant/orders", e.keys["mer_a"], validOrder("A-1", "cust-1"))
 	if r.status != 201 {
@@ -45,6 +46,7 @@ func TestCreateOrder(t *testing.T) {
 // Every required field, when missing or wrong, gets a 4xx naming it, and the
 // database is left exactly as it was.
 func TestCreateOrderValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	del := func(k string) func(map[string]any) { return func(m map[string]any) { delete(m, k) } }
 	set := func(k string, v any) func(map[string]any) { return func(m map[string]any) { m[k] = v } }
@@ -142,6 +144,7 @@ func TestCreateOrderValidation(t *testing.T) {
 }
 
 func TestOrderAuth(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	created := e.call("POST", "/v1/merchant/orders", e.keys["mer_a"], validOrder("A-1", "cust-1"))
 	oid := created.body["order_id"].(string)
@@ -183,6 +186,7 @@ func TestOrderAuth(t *testing.T) {
 }
 
 func TestUpdateOrder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	key := e.keys["mer_a"]
 	first := e.call("POST", "/v1/merchant/orders", key, validOrder("U-1", "cust-1"))

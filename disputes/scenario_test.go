@@ -11,6 +11,7 @@ import (
 // through the final outcome, over the HTTP API on a real database.
 
 func TestScenarioReturnDelivered(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "JACKET-1", customer: "cus_1", unit: 14900, capturedAt: "2026-11-01T10:00:00Z"})
 	e.event("mer_a", oid, "shipped", "2026-11-02T10:00:00Z")
@@ -58,6 +59,7 @@ func TestScenarioReturnDelivered(t *testing.T) {
 }
 
 func TestScenarioNotReceivedNoProof(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "SHOES-1", customer: "cus_1", unit: 12900, capturedAt: "2026-11-01T10:00:00Z",
 		expected: "2026-11-10T00:00:00Z"})
@@ -78,6 +80,7 @@ func TestScenarioNotReceivedNoProof(t *testing.T) {
 }
 
 func TestScenarioDeliveredButDisputed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "TV-1", customer: "cus_1", unit: 40000, capturedAt: "2026-11-01T10:00:00Z"})
 	e.event("mer_a", oid, "delivered", "2026-11-04T10:00:00Z")
@@ -122,6 +125,7 @@ func TestScenarioDeliveredButDisputed(t *testing.T) {
 }
 
 func TestScenarioDuplicate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.placeOrder(orderOpts{ref: "BLEND-1", customer: "cus_1", unit: 15900, capturedAt: "2026-11-15T10:00:00Z"})
 	dup := e.placeOrder(orderOpts{ref: "BLEND-1-2", customer: "cus_1", unit: 15900, capturedAt: "2026-11-15T10:03:00Z"})
@@ -139,6 +143,7 @@ func TestScenarioDuplicate(t *testing.T) {
 }
 
 func TestScenarioCancelledNotRefunded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "SHIRT-1", customer: "cus_1", unit: 5900, capturedAt: "2026-11-10T10:00:00Z", plan: "pay_in_30"})
 	e.event("mer_a", oid, "cancelled", "2026-11-11T10:00:00Z")
@@ -155,6 +160,7 @@ func TestScenarioCancelledNotRefunded(t *testing.T) {
 }
 
 func TestScenarioInvoiceMismatch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// 5400 - 1080 discount = 4320 owed, but 5400 captured.
 	oid := e.placeOrder(orderOpts{ref: "PAL-1", customer: "cus_1", unit: 5400, discount: 1080, captured: 5400, capturedAt: "2026-11-10T10:00:00Z"})
@@ -169,6 +175,7 @@ func TestScenarioInvoiceMismatch(t *testing.T) {
 }
 
 func TestScenarioSmallAmount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := e.pool.Exec(context.Background(), `UPDATE merchants SET auto_accept_threshold = 2500 WHERE id = 'mer_a'`); err != nil {
 		t.Fatal(err)
@@ -184,6 +191,7 @@ func TestScenarioSmallAmount(t *testing.T) {
 }
 
 func TestScenarioComplex(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "SOFA-1", customer: "cus_1", unit: 189900, capturedAt: "2026-11-10T10:00:00Z"})
 	r := e.report("cus_1", oid, "defective_or_not_as_described")
@@ -196,6 +204,7 @@ func TestScenarioComplex(t *testing.T) {
 }
 
 func TestScenarioUnauthorized(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "CAM-1", customer: "cus_1", unit: 34900, capturedAt: "2026-11-16T10:00:00Z"})
 	r := e.report("cus_1", oid, "unauthorized")
@@ -221,6 +230,7 @@ func TestScenarioUnauthorized(t *testing.T) {
 }
 
 func TestScenarioHumanRequested(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "KNIFE-1", customer: "cus_1", unit: 8900, capturedAt: "2026-11-16T10:00:00Z"})
 	r := e.report("cus_1", oid, "defective_or_not_as_described", map[string]any{"wants_human": true})
@@ -236,6 +246,7 @@ func TestScenarioHumanRequested(t *testing.T) {
 // asked for evidence, the evidence deadline passes, and the merchant (never
 // having contested) loses.
 func TestScenarioStandardWindowAndEvidenceStage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "BLEND-9", customer: "cus_1", unit: 15900, capturedAt: "2026-11-10T10:00:00Z"})
 	e.event("mer_a", oid, "delivered", "2026-11-12T10:00:00Z")
@@ -259,6 +270,7 @@ func TestScenarioStandardWindowAndEvidenceStage(t *testing.T) {
 
 // The merchant contests; the customer answers; a person decides.
 func TestScenarioMerchantContests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "BOOTS-1", customer: "cus_1", unit: 18900, capturedAt: "2026-11-10T10:00:00Z"})
 	e.event("mer_a", oid, "delivered", "2026-11-12T10:00:00Z")
@@ -284,6 +296,7 @@ func TestScenarioMerchantContests(t *testing.T) {
 // Ops overturns an automated outcome: the plan is put back and paused, and the
 // dispute returns to the agent queue.
 func TestOverturnReopensForAnAgent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.placeOrder(orderOpts{ref: "SHIRT-2", customer: "cus_1", unit: 5900, capturedAt: "2026-11-10T10:00:00Z"})
 	e.event("mer_a", oid, "cancelled", "2026-11-11T10:00:00Z")
@@ -324,6 +337,7 @@ func TestOverturnReopensForAnAgent(t *testing.T) {
 // A rule switched to "propose only" by ops no longer resolves on its own: an
 // agent gets its proposal.
 func TestProposeOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ops := e.login("ops", "ops")
 	if r := e.call("PUT", "/v1/ops/rules/cancelled-not-refunded", ops, map[string]any{"mode": "propose_only"}); r.status != 200 {

@@ -9,6 +9,7 @@ import (
 // The database itself refuses a plan that does not sum to the captured amount,
 // whatever code path writes it.
 func TestPlanTotalIsEnforcedByTheDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	oid := e.call("POST", "/v1/merchant/orders", e.keys["mer_a"], validOrder("T-1", "cust-1")).body["order_id"].(string)
 	ctx := context.Background()
