@@ -28,7 +28,7 @@ type Handoff struct {
 // escalation says why a dispute goes to a person.
 type escalation struct {
 	category string
-	decision *Decision     // the engine's decision that escalated, if any
+	decision *Decision      // the engine's decision that escalated, if any
 	extra    map[string]any // what the caller adds to the packet (the chatbot: summary, transcript)
 	actor    string
 	note     string

@@ -15,16 +15,7 @@ func tp(t time.Time) *time.Time { return &t }
 
 // base is an ordinary opened case that no special rule matches: it goes to the
 // standard merchant window.
-func base(reason Reason) Case {
-	return Case{
-		Reason: reason, Market: "US", Currency: "USD", DisputedAmount: 12000, Stage: "opened", Now: now0,
-		Terms: MarketTerms{MerchantResponseDays: 21, HighAmount: 100000},
-		Order: OrderFacts{CapturedAmount: 12000, ExpectedTotal: 12000, CapturedAt: now0.Add(-30 * day),
-			ExpectedDeliveryBy: tp(now0.Add(-20 * day)), ShippedAt: tp(now0.Add(-29 * day)), DeliveredAt: tp(now0.Add(-25 * day))},
-		Customer: CustomerFacts{DisputesLast90Days: 1},
-		Merchant: MerchantFacts{AutoAcceptThreshold: 2500},
-	}
-}
+func base(reason Reason) Case { return sampleCase(reason, now0) }
 
 type ruleCase struct {
 	name     string
@@ -148,7 +139,9 @@ func TestRuleComplex(t *testing.T) {
 }
 
 func TestRuleReturnDelivered(t *testing.T) {
-	ret := func(ago time.Duration) func(*Case) { return func(c *Case) { c.Order.ReturnReceivedAt = tp(now0.Add(-ago)) } }
+	ret := func(ago time.Duration) func(*Case) {
+		return func(c *Case) { c.Order.ReturnReceivedAt = tp(now0.Add(-ago)) }
+	}
 	runRuleCases(t, []ruleCase{
 		{"fires 14 days after the return arrived", with(base(RefundNotProcessed), ret(14*day)), "return-delivered"},
 		{"fires at exactly 3 days", with(base(RefundNotProcessed), ret(3*day)), "return-delivered"},

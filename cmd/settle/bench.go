@@ -45,7 +45,8 @@ type benchmark struct {
 
 // benchmarks lists the whole-system benchmarks; each feature adds its own.
 func benchmarks() []benchmark {
-	return []benchmark{}
+	return []benchmark{
+		{"decide", "policy engine decisions/s next to a no-op rule set; determinism over the replay set", (*app).benchDecide}}
 }
 
 func (a *app) bench(ctx context.Context, args []string) error {

@@ -53,6 +53,9 @@ func (a *app) newScratchDB(ctx context.Context, cfg config.Config, purpose strin
 		s.Drop()
 		return nil, fmt.Errorf("scratch database: %w", err)
 	}
+	// Connections opened before the migration created the vector extension
+	// have no codec for it; start afresh.
+	s.Pool.Reset()
 	return s, nil
 }
 
