@@ -105,6 +105,22 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return nil
 }
 
+// LateFeeArgs is the daily late-fee run.
+type LateFeeArgs struct{}
+
+// Kind is River's name for the job.
+func (LateFeeArgs) Kind() string { return "late_fees" }
+
+type lateFeeWorker struct {
+	river.WorkerDefaults[LateFeeArgs]
+	svc *Service
+}
+
+func (w *lateFeeWorker) Work(ctx context.Context, _ *river.Job[LateFeeArgs]) error {
+	_, err := w.svc.AccrueLateFees(ctx)
+	return err
+}
+
 // Jobs runs the disputes domain's durable jobs.
 type Jobs struct {
 	client *river.Client[pgx.Tx]
@@ -116,13 +132,16 @@ func NewJobs(pool *pgxpool.Pool, svc *Service, log *slog.Logger) (*Jobs, error) 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deadlineWorker{svc: svc, pool: pool})
 	river.AddWorker(workers, &sweepWorker{svc: svc, pool: pool})
+	river.AddWorker(workers, &lateFeeWorker{svc: svc})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers:              workers,
 		Logger:               log,
 		RescueStuckJobsAfter: 2 * time.Minute,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
+			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return LateFeeArgs{}, nil }, nil)},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)

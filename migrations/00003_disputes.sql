@@ -72,7 +72,10 @@ INSERT INTO market_terms (market, name, value) VALUES
     ('US', 'merchant_response_days', 21), ('US', 'evidence_days', 21), ('US', 'evidence_unauthorized_days', 7),
     ('US', 'appeal_days', 10), ('US', 'filing_window_days', 180), ('US', 'high_amount', 100000),
     ('UK', 'merchant_response_days', 21), ('UK', 'evidence_days', 21), ('UK', 'evidence_unauthorized_days', 7),
-    ('UK', 'appeal_days', 10), ('UK', 'filing_window_days', 180), ('UK', 'high_amount', 80000);
+    ('UK', 'appeal_days', 10), ('UK', 'filing_window_days', 180), ('UK', 'high_amount', 80000),
+    -- late-fees-and-missed-payments#3 and #4: one fee per installment after a grace period
+    ('US', 'late_fee', 800), ('US', 'late_fee_grace_days', 10),
+    ('UK', 'late_fee', 500), ('UK', 'late_fee_grace_days', 7);
 
 ALTER TABLE customers ADD COLUMN vulnerable boolean NOT NULL DEFAULT false,
                       ADD COLUMN restricted boolean NOT NULL DEFAULT false;

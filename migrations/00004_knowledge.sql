@@ -37,11 +37,14 @@ CREATE TABLE knowledge_chunks (
     heading_path text NOT NULL,
     body         text NOT NULL,
     markets      text[] NOT NULL,
+    concepts     text NOT NULL,                 -- lexicon concepts as search terms (knowledge/lexicon.go)
     -- The heading path names what a section is about, so a match there
-    -- outranks one in passing in the body.
+    -- outranks one in passing in the body; concepts let a paraphrase match
+    -- (queries carry their concepts too), weighed below the words themselves.
     tsv          tsvector NOT NULL GENERATED ALWAYS AS (
                      setweight(to_tsvector('english', heading_path), 'A') ||
-                     setweight(to_tsvector('english', body), 'B')) STORED,
+                     setweight(to_tsvector('english', body), 'B') ||
+                     setweight(to_tsvector('english', concepts), 'C')) STORED,
     FOREIGN KEY (document_id, section) REFERENCES knowledge_sections (document_id, number) ON DELETE CASCADE,
     CONSTRAINT knowledge_chunks_slot_key UNIQUE (document_id, section, part)
 );
