@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/settlehq/settle/disputes"
 )
 
 // orderOpts shapes a scenario's order.
@@ -156,3 +158,31 @@ func equal(a []string, b ...string) bool {
 }
 
 func str(v any) string { return fmt.Sprint(v) }
+
+// assertCited checks every rule decision on the dispute carries exactly the
+// citations its rule declares, and that the audit log verifies.
+func (e *env) assertCited(disputeID string) {
+	e.t.Helper()
+	cites := map[string][]string{}
+	for _, r := range disputes.StarterRules() {
+		cites[r.ID] = r.Cites
+	}
+	rows, err := e.pool.Query(context.Background(), `SELECT rule_id, citations FROM decisions WHERE dispute_id = $1 AND decided_by = 'rule'`, disputeID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var rule string
+	var got []string
+	n := 0
+	pgx.ForEachRow(rows, []any{&rule, &got}, func() error {
+		n++
+		if !equal(got, cites[rule]...) {
+			e.t.Errorf("decision by %s cites %v, want %v", rule, got, cites[rule])
+		}
+		return nil
+	})
+	if n == 0 {
+		e.t.Error("no rule decision recorded")
+	}
+	e.assertAudit(disputeID)
+}

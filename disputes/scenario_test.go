@@ -56,6 +56,7 @@ func TestScenarioReturnDelivered(t *testing.T) {
 		t.Fatalf("final decision %s %s %s", rule, action, outcome)
 	}
 	e.assertAudit(id, "opened", "payments_paused", "rule_decision", "deadline_set", "deadline_expired", "closed")
+	e.assertCited(id)
 }
 
 func TestScenarioNotReceivedNoProof(t *testing.T) {
@@ -77,6 +78,7 @@ func TestScenarioNotReceivedNoProof(t *testing.T) {
 		t.Fatalf("installments %v", got)
 	}
 	e.assertAudit(id, "deadline_expired", "closed")
+	e.assertCited(id)
 }
 
 func TestScenarioDeliveredButDisputed(t *testing.T) {
@@ -122,6 +124,7 @@ func TestScenarioDeliveredButDisputed(t *testing.T) {
 		t.Fatalf("resumed schedule %v", insts)
 	}
 	e.assertAudit(id, "escalated", "claimed", "agent_decision", "closed")
+	e.assertCited(id)
 }
 
 func TestScenarioDuplicate(t *testing.T) {
@@ -140,6 +143,7 @@ func TestScenarioDuplicate(t *testing.T) {
 		t.Fatalf("installments %v", got)
 	}
 	e.assertAudit(r.body["id"].(string), "rule_decision", "closed")
+	e.assertCited(r.body["id"].(string))
 }
 
 func TestScenarioCancelledNotRefunded(t *testing.T) {
@@ -157,6 +161,7 @@ func TestScenarioCancelledNotRefunded(t *testing.T) {
 	if got := e.statuses(oid); !equal(got, "waived") {
 		t.Fatalf("installments %v", got)
 	}
+	e.assertCited(r.body["id"].(string))
 }
 
 func TestScenarioInvoiceMismatch(t *testing.T) {
@@ -188,6 +193,7 @@ func TestScenarioSmallAmount(t *testing.T) {
 	if rule, _, _, _ := e.lastDecision(r.body["id"].(string)); rule != "small-amount" {
 		t.Fatalf("rule %s", rule)
 	}
+	e.assertCited(r.body["id"].(string))
 }
 
 func TestScenarioComplex(t *testing.T) {
@@ -201,6 +207,7 @@ func TestScenarioComplex(t *testing.T) {
 	if rule, action, _, _ := e.lastDecision(r.body["id"].(string)); rule != "complex" || action != "escalate" {
 		t.Fatalf("decision %s %s", rule, action)
 	}
+	e.assertCited(r.body["id"].(string))
 }
 
 func TestScenarioUnauthorized(t *testing.T) {
@@ -227,6 +234,7 @@ func TestScenarioUnauthorized(t *testing.T) {
 	if got := e.statuses(oid); !equal(got, "refunded", "waived", "waived", "waived") {
 		t.Fatalf("installments %v", got)
 	}
+	e.assertCited(id)
 }
 
 func TestScenarioHumanRequested(t *testing.T) {
@@ -240,6 +248,7 @@ func TestScenarioHumanRequested(t *testing.T) {
 	if rule, _, _, _ := e.lastDecision(r.body["id"].(string)); rule != "human-requested" {
 		t.Fatalf("rule %s", rule)
 	}
+	e.assertCited(r.body["id"].(string))
 }
 
 // The standard path: the merchant's window passes unresolved, the customer is
@@ -266,6 +275,7 @@ func TestScenarioStandardWindowAndEvidenceStage(t *testing.T) {
 	if rule, _, _, _ := e.lastDecision(id); rule != "evidence-merchant-silent" {
 		t.Fatalf("rule %s", rule)
 	}
+	e.assertCited(id)
 }
 
 // The merchant contests; the customer answers; a person decides.
@@ -291,6 +301,7 @@ func TestScenarioMerchantContests(t *testing.T) {
 	if rule, action, _, _ := e.lastDecision(id); rule != "evidence-review" || action != "escalate" {
 		t.Fatalf("decision %s %s", rule, action)
 	}
+	e.assertCited(id)
 }
 
 // Ops overturns an automated outcome: the plan is put back and paused, and the
