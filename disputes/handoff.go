@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settlehq/settle/internal/db"
 	"github.com/settlehq/settle/internal/errs"
 )
 
@@ -15,7 +16,9 @@ import (
 // learned (the packet), so the agent never has to ask again.
 type Handoff struct {
 	ID             string          `json:"id"`
-	DisputeID      string          `json:"dispute_id"`
+	DisputeID      string          `json:"dispute_id"` // "" for a conversation's handoff
+	ConversationID string          `json:"conversation_id,omitempty"`
+	CustomerID     string          `json:"customer_id"`
 	ReasonCategory string          `json:"reason_category"`
 	Packet         json.RawMessage `json:"packet,omitempty"`
 	Status         string          `json:"status"`
@@ -32,6 +35,8 @@ type escalation struct {
 	extra    map[string]any // what the caller adds to the packet (the chatbot: summary, transcript)
 	actor    string
 	note     string
+	// conversationID links the handoff to the chat it came from.
+	conversationID string
 }
 
 // handoffSLA is how soon a person should pick up each kind of handoff; the
@@ -64,8 +69,8 @@ func (s *Service) escalate(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, 
 	if !ok {
 		sla = 72 * time.Hour
 	}
-	h := Handoff{ID: s.ids.Make("hnd"), DisputeID: d.ID, ReasonCategory: e.category, Packet: packet, Status: "open",
-		DeadlineAt: now.Add(sla), CreatedAt: now}
+	h := Handoff{ID: s.ids.Make("hnd"), DisputeID: d.ID, CustomerID: d.CustomerID, ConversationID: e.conversationID,
+		ReasonCategory: e.category, Packet: packet, Status: "open", DeadlineAt: now.Add(sla), CreatedAt: now}
 	if err := insertHandoff(ctx, tx, h); err != nil {
 		return err
 	}
@@ -105,11 +110,14 @@ func (s *Service) packet(ctx context.Context, tx pgx.Tx, d Dispute, o Order, e e
 
 func insertHandoff(ctx context.Context, tx pgx.Tx, h Handoff) error {
 	// A dispute has at most one active handoff: a new escalation replaces it.
-	if err := closeHandoffs(ctx, tx, h.DisputeID, h.CreatedAt); err != nil {
-		return err
+	if h.DisputeID != "" {
+		if err := closeHandoffs(ctx, tx, h.DisputeID, h.CreatedAt); err != nil {
+			return err
+		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO handoffs (id, dispute_id, reason_category, packet, status, deadline_at, created_at)
-		VALUES ($1,$2,$3,$4,'open',$5,$6)`, h.ID, h.DisputeID, h.ReasonCategory, h.Packet, h.DeadlineAt, h.CreatedAt)
+	_, err := tx.Exec(ctx, `INSERT INTO handoffs (id, dispute_id, conversation_id, customer_id, reason_category, packet,
+		status, deadline_at, created_at) VALUES ($1, nullif($2, ''), nullif($3, ''), $4, $5, $6, 'open', $7, $8)`,
+		h.ID, h.DisputeID, h.ConversationID, h.CustomerID, h.ReasonCategory, h.Packet, h.DeadlineAt, h.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("insert handoff: %w", err)
 	}
@@ -135,9 +143,7 @@ func (s *Service) Claim(ctx context.Context, handoffID, agentID string) (Handoff
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE handoffs SET status = 'claimed', claimed_by = $2, claimed_at = $3
 			WHERE id = $1 AND status = 'open'
-			RETURNING id, dispute_id, reason_category, packet, status, deadline_at, claimed_by, claimed_at, created_at`,
-			handoffID, agentID, now).Scan(&h.ID, &h.DisputeID, &h.ReasonCategory, &h.Packet, &h.Status, &h.DeadlineAt,
-			&h.ClaimedBy, &h.ClaimedAt, &h.CreatedAt)
+			RETURNING `+handoffColumns, handoffID, agentID, now).Scan(h.fields()...)
 		if err == pgx.ErrNoRows {
 			var exists bool
 			tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE id = $1)`, handoffID).Scan(&exists)
@@ -148,6 +154,9 @@ func (s *Service) Claim(ctx context.Context, handoffID, agentID string) (Handoff
 		}
 		if err != nil {
 			return fmt.Errorf("claim: %w", err)
+		}
+		if h.DisputeID == "" {
+			return nil // a conversation's handoff has no dispute log
 		}
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM disputes WHERE id = $1 FOR UPDATE`, h.DisputeID); err != nil {
 			return err
@@ -169,18 +178,73 @@ type QueueItem struct {
 
 // Queue lists open handoffs, soonest deadline first.
 func (s *Service) Queue(ctx context.Context, limit int) ([]QueueItem, error) {
-	rows, err := s.db.Query(ctx, `SELECT h.id, h.dispute_id, h.reason_category, h.packet, h.status, h.deadline_at,
-		h.claimed_by, h.claimed_at, h.created_at, d.reason, d.amount, d.currency, m.name, coalesce(h.packet->>'summary', '')
-		FROM handoffs h JOIN disputes d ON d.id = h.dispute_id JOIN merchants m ON m.id = d.merchant_id
+	rows, err := s.db.Query(ctx, `SELECT h.id, coalesce(h.dispute_id, ''), coalesce(h.conversation_id, ''), h.customer_id,
+		h.reason_category, h.packet, h.status, h.deadline_at, h.claimed_by, h.claimed_at, h.created_at, coalesce(d.reason, ''), coalesce(d.amount, 0),
+		coalesce(d.currency, ''), coalesce(m.name, ''), coalesce(h.packet->>'summary', '')
+		FROM handoffs h LEFT JOIN disputes d ON d.id = h.dispute_id LEFT JOIN merchants m ON m.id = d.merchant_id
 		WHERE h.status = 'open' ORDER BY h.deadline_at, h.created_at LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
 		var q QueueItem
-		err := r.Scan(&q.ID, &q.DisputeID, &q.ReasonCategory, &q.Packet, &q.Status, &q.DeadlineAt, &q.ClaimedBy,
-			&q.ClaimedAt, &q.CreatedAt, &q.Reason, &q.Amount, &q.Currency, &q.Merchant, &q.Summary)
+		err := r.Scan(append(q.fields(), &q.Reason, &q.Amount, &q.Currency, &q.Merchant, &q.Summary)...)
 		q.Packet = nil // the queue shows the summary; the case view has the packet
 		return q, err
 	})
+}
+
+const handoffColumns = `id, coalesce(dispute_id, ''), coalesce(conversation_id, ''), customer_id, reason_category, packet,
+	status, deadline_at, claimed_by, claimed_at, created_at`
+
+func (h *Handoff) fields() []any {
+	return []any{&h.ID, &h.DisputeID, &h.ConversationID, &h.CustomerID, &h.ReasonCategory, &h.Packet, &h.Status,
+		&h.DeadlineAt, &h.ClaimedBy, &h.ClaimedAt, &h.CreatedAt}
+}
+
+// getHandoff loads one handoff.
+func getHandoff(ctx context.Context, q db.Querier, id string) (Handoff, error) {
+	var h Handoff
+	err := q.QueryRow(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE id = $1`, id).Scan(h.fields()...)
+	if err == pgx.ErrNoRows {
+		return h, errs.NotFoundf("no handoff %s", id)
+	}
+	return h, err
+}
+
+// GetHandoff returns one handoff with its packet (the agent's view of a
+// conversation handoff that has no dispute).
+func (s *Service) GetHandoff(ctx context.Context, id string) (Handoff, error) {
+	return getHandoff(ctx, s.db, id)
+}
+
+// ConversationHandoffInput asks for a person from a chat that has no dispute.
+type ConversationHandoffInput struct {
+	CustomerID     string
+	ConversationID string
+	Category       string
+	Packet         map[string]any
+}
+
+// ConversationHandoff queues a chat for a person when no dispute exists yet
+// ("talk to a human" before anything else): a person is always one tap away.
+func (s *Service) ConversationHandoff(ctx context.Context, in ConversationHandoffInput) (Handoff, error) {
+	now := s.clock.Now()
+	packet, err := json.Marshal(in.Packet)
+	if err != nil {
+		return Handoff{}, err
+	}
+	sla, ok := handoffSLA[in.Category]
+	if !ok {
+		sla = 72 * time.Hour
+	}
+	h := Handoff{ID: s.ids.Make("hnd"), ConversationID: in.ConversationID, CustomerID: in.CustomerID,
+		ReasonCategory: in.Category, Packet: packet, Status: "open", DeadlineAt: now.Add(sla), CreatedAt: now}
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		if err := ensureCustomer(ctx, tx, in.CustomerID, "US", now); err != nil {
+			return err
+		}
+		return insertHandoff(ctx, tx, h)
+	})
+	return h, err
 }

@@ -18,6 +18,11 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	respond(w, r, http.StatusOK, map[string]any{"handoffs": items}, err)
 }
 
+func (h *Handler) handoff(w http.ResponseWriter, r *http.Request) {
+	hd, err := h.svc.GetHandoff(r.Context(), chi.URLParam(r, "id"))
+	respond(w, r, http.StatusOK, hd, err)
+}
+
 func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	hd, err := h.svc.Claim(r.Context(), chi.URLParam(r, "id"), caller(r).ID)
 	respond(w, r, http.StatusOK, hd, err)

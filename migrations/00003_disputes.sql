@@ -109,9 +109,13 @@ CREATE TABLE decision_reviews (
     reviewed_at timestamptz NOT NULL
 );
 
+-- A handoff is about a dispute, or — when a customer asks for a person before
+-- any dispute exists — about a conversation (conversation_id, customer_id).
 CREATE TABLE handoffs (
     id              text PRIMARY KEY,
-    dispute_id      text NOT NULL REFERENCES disputes (id),
+    dispute_id      text REFERENCES disputes (id),
+    conversation_id text,
+    customer_id     text NOT NULL REFERENCES customers (id),
     reason_category text NOT NULL,
     packet          jsonb NOT NULL,
     status          text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'closed')),
@@ -123,6 +127,7 @@ CREATE TABLE handoffs (
 );
 CREATE INDEX handoffs_queue_idx ON handoffs (deadline_at) WHERE status = 'open';
 CREATE UNIQUE INDEX handoffs_one_active_per_dispute ON handoffs (dispute_id) WHERE status <> 'closed';
+ALTER TABLE handoffs ADD CONSTRAINT handoffs_subject CHECK (dispute_id IS NOT NULL OR conversation_id IS NOT NULL);
 
 CREATE TABLE rule_settings (
     rule_id     text PRIMARY KEY,
