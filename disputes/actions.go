@@ -176,5 +176,5 @@ func (s *Service) endEvidenceStage(ctx context.Context, tx pgx.Tx, d *Dispute, o
 	if err != nil {
 		return err
 	}
-	return s.apply(ctx, tx, d, o, s.engine.Decide(c), now)
+	return s.apply(ctx, tx, d, o, s.engine.Decide(c), nil, now)
 }

@@ -223,3 +223,22 @@ func jsonRows(ctx context.Context, s *Service, sql string, args ...any) ([]json.
 	}
 	return out, err
 }
+
+// DecisionSummary is a dispute's latest decision, as the chatbot words it.
+type DecisionSummary struct {
+	RuleID      string   `json:"rule_id"`
+	Action      string   `json:"action"`
+	Outcome     string   `json:"outcome"`
+	Amount      int64    `json:"amount"`
+	Citations   []string `json:"citations"`
+	Explanation string   `json:"explanation"`
+}
+
+// LatestDecision returns the dispute's most recent decision.
+func (s *Service) LatestDecision(ctx context.Context, disputeID string) (DecisionSummary, error) {
+	var d DecisionSummary
+	err := s.db.QueryRow(ctx, `SELECT rule_id, action, outcome, amount, citations, coalesce(detail->>'explanation', '')
+		FROM decisions WHERE dispute_id = $1 ORDER BY seq DESC LIMIT 1`, disputeID).
+		Scan(&d.RuleID, &d.Action, &d.Outcome, &d.Amount, &d.Citations, &d.Explanation)
+	return d, err
+}

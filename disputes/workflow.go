@@ -25,6 +25,9 @@ type OpenInput struct {
 	WantsHuman    bool    // the customer asked for a person
 	NLUConfidence float64 // the chatbot's confidence in the reason; 0 when not from chat
 	Actor         string  // who opened it, for the audit log
+	// Packet is added to the handoff packet if the case goes to a person (the
+	// chatbot's transcript and summary), so the agent never asks again.
+	Packet map[string]any
 }
 
 func (in OpenInput) validate() error {
@@ -71,7 +74,7 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Dispute, error) {
 		if err != nil {
 			return err
 		}
-		return s.apply(ctx, tx, &d, o, s.engine.Decide(c), now)
+		return s.apply(ctx, tx, &d, o, s.engine.Decide(c), in.Packet, now)
 	})
 	return d, err
 }
@@ -136,7 +139,7 @@ func pausedSeqs(effects []Effect) []int {
 }
 
 // apply carries out an engine decision on the dispute.
-func (s *Service) apply(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, dec Decision, now time.Time) error {
+func (s *Service) apply(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, dec Decision, extra map[string]any, now time.Time) error {
 	if dec.Action == ActResolve {
 		mode, err := ruleMode(ctx, tx, dec.RuleID)
 		if err != nil {
@@ -163,7 +166,7 @@ func (s *Service) apply(ctx context.Context, tx pgx.Tx, d *Dispute, o Order, dec
 	case ActRequestMerchant:
 		return s.requestMerchant(ctx, tx, d, dec, actor, now)
 	default:
-		return s.escalate(ctx, tx, d, o, escalation{category: dec.Category, decision: &dec, actor: actor}, now)
+		return s.escalate(ctx, tx, d, o, escalation{category: dec.Category, decision: &dec, actor: actor, extra: extra}, now)
 	}
 }
 
