@@ -1,0 +1,176 @@
+package nlu
+
+import (
+	"context"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Local is the built-in engine: linear classifiers trained on the labelled
+// utterances, plus rules for slots, requests for a person and injection. It
+// needs no network, reads no clock, and gives the same answer to the same
+// input every time.
+type Local struct {
+	reason *model            // the ten reasons and "none"
+	sub    map[string]*model // per reason with sub-reasons
+	intent *model            // what a non-dispute is about
+	opts   LocalOptions
+}
+
+// LocalOptions tune training. The zero value is the tuned default.
+type LocalOptions struct {
+	weights featureWeights
+	train   trainConfig
+	copies  int // noisy copies of each training line (see augment.go); -1 for none
+}
+
+func (o LocalOptions) withDefaults() LocalOptions {
+	if o.weights == (featureWeights{}) {
+		o.weights = defaultWeights
+	}
+	if o.train == (trainConfig{}) {
+		o.train = defaultTrain
+	}
+	if o.copies == 0 {
+		o.copies = defaultCopies
+	}
+	return o
+}
+
+// NewLocal trains a local engine on examples.
+func NewLocal(examples []Example, opts LocalOptions) *Local {
+	l := &Local{sub: map[string]*model{}, opts: opts.withDefaults()}
+	if l.opts.copies > 0 {
+		examples = augment(examples, l.opts.copies, l.opts.train.Seed)
+	}
+	fs := extractAll(examples, l.opts.weights)
+	// The models are independent, so they train side by side; each is
+	// deterministic on its own, so the result does not depend on scheduling.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		l.reason = trainModel(fs, pluck(examples, func(e Example) string { return e.Reason }), l.opts.train)
+	})
+	wg.Go(func() {
+		xs, ys := subset(examples, fs, func(e Example) (string, bool) { return e.Intent, !e.IsDispute && e.Intent != "" })
+		l.intent = trainModel(xs, ys, l.opts.train)
+		for _, reason := range slices.Sorted(maps.Keys(SubReasons)) {
+			xs, ys := subset(examples, fs, func(e Example) (string, bool) { return e.SubReason, e.Reason == reason })
+			l.sub[reason] = trainModel(xs, ys, l.opts.train)
+		}
+	})
+	wg.Wait()
+	return l
+}
+
+const defaultCopies = 2
+
+// DefaultLocal returns the engine trained on the embedded training set,
+// trained once per process (in well under a second).
+var DefaultLocal = sync.OnceValues(func() (*Local, error) {
+	train, err := LoadSet(TrainSet)
+	if err != nil {
+		return nil, err
+	}
+	return NewLocal(train, LocalOptions{}), nil
+})
+
+// Parse classifies text and extracts its slots. It never fails on content.
+func (l *Local) Parse(ctx context.Context, text string, c Context) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	r := l.classify(text)
+	r.Engine = "local"
+	r.Slots = extractSlots(text, c)
+	r.InjectionSignals = detectInjection(text)
+	r.InjectionSuspected = len(r.InjectionSignals) > 0
+	return r, nil
+}
+
+// classify fills the classifier's and the person rule's part of a Result.
+func (l *Local) classify(text string) Result {
+	if strings.TrimSpace(text) == "" {
+		return Result{Reason: ReasonNone, Intent: "small_talk", Confidence: 1}
+	}
+	f := extract(text, l.opts.weights)
+	ranked := l.reason.ranked(f)
+	top := ranked[0]
+	if noneThreshold > 0 {
+		pNone := 0.0
+		for _, s := range ranked {
+			if s.Label == ReasonNone {
+				pNone = s.P
+			}
+		}
+		if pNone < noneThreshold {
+			for i, s := range ranked {
+				if s.Label != ReasonNone {
+					top = s
+					ranked = append([]Scored{s}, slices.Delete(slices.Clone(ranked), i, i+1)...)
+					break
+				}
+			}
+		} else {
+			top = Scored{Label: ReasonNone, P: pNone}
+		}
+	}
+	r := Result{Reason: top.Label, IsDispute: top.Label != ReasonNone, Confidence: round3(top.P)}
+	for _, alt := range ranked[1:] {
+		if alt.P >= 0.05 && len(r.Alternatives) < 3 {
+			r.Alternatives = append(r.Alternatives, Scored{Label: alt.Label, P: round3(alt.P)})
+		}
+	}
+	if m := l.sub[r.Reason]; m != nil {
+		r.SubReason = m.ranked(f)[0].Label
+	}
+	r.WantsHuman = wantsHuman(tokenize(text))
+	if !r.IsDispute {
+		r.Intent = l.intent.ranked(f)[0].Label
+		if r.WantsHuman && r.Intent == "small_talk" {
+			r.Intent = "human" // "hello? can I talk to someone" is a request, not a greeting
+		}
+	}
+	return r
+}
+
+// extractAll extracts every example's features, on all CPUs.
+func extractAll(examples []Example, w featureWeights) []features {
+	fs := make([]features, len(examples))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < len(examples); i += workers {
+				fs[i] = extract(examples[i].Text, w)
+			}
+		})
+	}
+	wg.Wait()
+	return fs
+}
+
+var noneThreshold = 0.0
+
+func round3(p float64) float64 { return float64(int(p*1000+0.5)) / 1000 }
+
+func pluck(es []Example, f func(Example) string) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = f(e)
+	}
+	return out
+}
+
+func subset(es []Example, fs []features, keep func(Example) (string, bool)) ([]features, []string) {
+	var xs []features
+	var ys []string
+	for i, e := range es {
+		if y, ok := keep(e); ok {
+			xs, ys = append(xs, fs[i]), append(ys, y)
+		}
+	}
+	return xs, ys
+}

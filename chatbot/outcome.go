@@ -1,0 +1,199 @@
+package chatbot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/settlehq/settle/disputes"
+	"github.com/settlehq/settle/knowledge"
+)
+
+// open submits the dispute and words what actually happened: the reply is
+// built from the dispute as stored, never from what the bot hoped would happen.
+func (t *turn) open(ctx context.Context, req *OpenRequest, res TurnResult) (TurnResult, error) {
+	packet, err := t.packet(ctx, "")
+	if err != nil {
+		return res, err
+	}
+	d, err := t.s.disputes.Open(ctx, disputes.OpenInput{CustomerID: t.c.CustomerID, OrderID: req.OrderID,
+		Reason: disputes.Reason(req.Reason), SubReason: req.SubReason, Description: req.Description,
+		WantsHuman: req.WantsHuman, NLUConfidence: req.Confidence, Actor: "customer:" + t.c.CustomerID, Packet: packet})
+	if err != nil {
+		return res, err
+	}
+	v, err := t.s.disputes.CustomerDispute(ctx, t.c.CustomerID, d.ID)
+	if err != nil {
+		return res, err
+	}
+	dec, err := t.s.disputes.LatestDecision(ctx, d.ID)
+	if err != nil {
+		return res, err
+	}
+	t.c.DisputeID, t.c.State.DisputeID = d.ID, d.ID
+	res.Dispute = &DisputeSummary{ID: d.ID, Status: string(v.Status), Reason: string(v.Reason), PaymentsPaused: v.PaymentsPausedNow}
+	res.Replies = append(res.Replies, t.outcomeReply(ctx, v, dec))
+	if v.Status == disputes.StatusEscalated || v.Status == disputes.StatusAgentReview {
+		t.c.Status, t.c.State.Phase = "agent", PhaseAgent
+		res.Handoff = &HandoffSummary{Status: "open", ReasonCategory: handoffCategory(dec)}
+	}
+	return res, nil
+}
+
+func handoffCategory(dec disputes.DecisionSummary) string {
+	switch dec.RuleID {
+	case "human-requested":
+		return disputes.CatCustomerRequest
+	case "unauthorized":
+		return disputes.CatFraud
+	}
+	return disputes.CatPolicyHuman
+}
+
+// outcomeReply tells the customer where their dispute stands, citing the
+// policy sections the engine's rule rests on.
+func (t *turn) outcomeReply(ctx context.Context, v disputes.View, dec disputes.DecisionSummary) Reply {
+	var b strings.Builder
+	b.WriteString("I've opened a dispute for your " + v.MerchantName + " order " + v.OrderRef + ". ")
+	switch v.Status {
+	case disputes.StatusClosedCustomer:
+		if v.Outcome == string(disputes.Partial) {
+			b.WriteString("It's been decided: your plan is reduced by " + money(v.OutcomeAmount, v.Currency) + ". ")
+		} else {
+			b.WriteString("It's been decided in your favour: " + money(v.OutcomeAmount, v.Currency) + " is taken off what you owe, and anything you already paid towards it is refunded. ")
+		}
+		b.WriteString(dec.Explanation)
+	case disputes.StatusMerchantWindow:
+		b.WriteString("Your remaining payments on it are paused — nothing is due and no late fees while it's open. ")
+		if v.DeadlineAt != nil {
+			b.WriteString("We've asked " + v.MerchantName + " to respond by " + v.DeadlineAt.Format("2 January") + ". ")
+		}
+		b.WriteString(dec.Explanation)
+	default: // a person decides
+		b.WriteString("Your remaining payments on it are paused while it's open. " + dec.Explanation +
+			" I've passed everything you told me to a specialist, so you won't need to repeat it; they'll reply here.")
+	}
+	return Reply{Text: strings.TrimSpace(b.String()), Citations: t.citations(ctx, dec.Citations)}
+}
+
+// citations resolves section ids to citations with their titles; an id the
+// corpus does not have is left out rather than cited.
+func (t *turn) citations(ctx context.Context, ids []string) []Citation {
+	out := []Citation{}
+	for _, id := range ids {
+		sec, err := t.s.kb.Section(ctx, id)
+		if err != nil {
+			continue
+		}
+		out = append(out, citationFor(id, sec.HeadingPath))
+	}
+	return out
+}
+
+// escalate hands the conversation to a person, with its transcript.
+func (t *turn) escalate(ctx context.Context, req *EscalateRequest, res TurnResult) (TurnResult, error) {
+	packet, err := t.packet(ctx, req.Why)
+	if err != nil {
+		return res, err
+	}
+	var h disputes.Handoff
+	if t.c.DisputeID != "" {
+		h, err = t.s.disputes.Escalate(ctx, t.c.DisputeID, disputes.EscalateInput{Category: req.Category, Packet: packet,
+			Actor: "customer:" + t.c.CustomerID, ConversationID: t.c.ID})
+	} else {
+		h, err = t.s.disputes.ConversationHandoff(ctx, disputes.ConversationHandoffInput{CustomerID: t.c.CustomerID,
+			ConversationID: t.c.ID, Category: req.Category, Packet: packet})
+	}
+	if err != nil {
+		return res, err
+	}
+	t.c.Status, t.c.HandoffID = "agent", h.ID
+	res.Handoff = &HandoffSummary{ID: h.ID, Status: h.Status, ReasonCategory: h.ReasonCategory}
+	res.Replies = append(res.Replies, Reply{Text: "I'm connecting you with a person now. They'll see everything you've told me, so you won't have to repeat yourself — they'll reply right here."})
+	return res, nil
+}
+
+// packet is the chatbot's part of the handoff packet: the transcript and what
+// the bot understood.
+func (t *turn) packet(ctx context.Context, why string) (map[string]any, error) {
+	msgs, err := transcript(ctx, t.tx, t.c.ID)
+	if err != nil {
+		return nil, err
+	}
+	st := t.c.State
+	summary := "Customer chat"
+	if st.Reason != "" {
+		summary = "Customer reports that " + reasonPhrase(st.Reason)
+	}
+	if why != "" {
+		summary += " — handed over because " + why
+	}
+	return map[string]any{"summary": summary, "conversation_id": t.c.ID, "transcript": msgs,
+		"bot_understanding": st, "risk_flags": st.Flags}, nil
+}
+
+// groundedAnswer answers from the retrieved sections only, citing them.
+func groundedAnswer(passages []knowledge.Result) Reply {
+	top := passages[0]
+	text := firstSentences(top.Body, 2)
+	cites := []Citation{citationFor(top.SectionID, top.HeadingPath)}
+	for _, p := range passages[1:] {
+		if len(cites) == 2 {
+			break
+		}
+		if p.SectionID != top.SectionID {
+			cites = append(cites, citationFor(p.SectionID, p.HeadingPath))
+		}
+	}
+	return Reply{Text: text, Citations: cites, QuickReplies: []QuickReply{{Label: "That didn't answer it", Payload: "talk to a person"}}}
+}
+
+var sentenceEnd = regexp.MustCompile(`[.!?](\s|$)`)
+
+func firstSentences(body string, n int) string {
+	body = strings.Join(strings.Fields(body), " ")
+	end := 0
+	for _, loc := range sentenceEnd.FindAllStringIndex(body, -1) {
+		end = loc[1]
+		if n--; n == 0 {
+			break
+		}
+	}
+	if end == 0 {
+		return body
+	}
+	return strings.TrimSpace(body[:end])
+}
+
+// relevant keeps the passages that share a content word with the question:
+// retrieval always returns something, and an answer from an unrelated section
+// is worse than "I don't know".
+func relevant(question string, res []knowledge.Result) []knowledge.Result {
+	words := contentWords(question)
+	var out []knowledge.Result
+	for _, r := range res {
+		text := strings.ToLower(r.HeadingPath + " " + r.Body)
+		for w := range words {
+			if strings.Contains(text, w) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+var stop = map[string]bool{"what": true, "when": true, "where": true, "which": true, "will": true, "with": true,
+	"have": true, "does": true, "this": true, "that": true, "your": true, "there": true, "about": true, "would": true,
+	"could": true, "should": true, "from": true, "they": true, "them": true, "their": true, "just": true, "been": true,
+	"into": true, "also": true, "some": true, "than": true, "then": true, "here": true, "hello": true, "thanks": true}
+
+func contentWords(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		if len(w) >= 4 && !stop[w] {
+			out[w[:min(len(w), 6)]] = true // a crude stem: "refunds" and "refunded" meet at "refund"
+		}
+	}
+	return out
+}
