@@ -131,6 +131,10 @@ func findOrder(s State, t Turn) (State, Plan) {
 	if len(t.NLU.Slots.Candidates) > 0 {
 		choices = filterOrders(t.Orders, t.NLU.Slots.Candidates)
 	}
+	if len(choices) == 1 { // only one it can be: confirm it (the customer can still say no)
+		s.OrderID = choices[0].ID
+		return askConfirm(s, t.Orders)
+	}
 	if len(choices) > 5 {
 		choices = choices[:5]
 	}
@@ -214,10 +218,20 @@ func answer(s State, t Turn) (State, Plan) {
 		return s, Plan{Answer: true}
 	}
 	if t.NLU.Intent == "small_talk" {
-		return s, Plan{Say: []Reply{{Text: "Hi! I can help with a problem with a purchase, your payment plan, or questions about how things work. What can I do for you?"}}}
+		// Counted like a clarifying question: chit-chat that never gets to the
+		// point still reaches a person, not a loop.
+		return clarify(s, "Hi! I can help with a problem with a purchase, your payment plan, or questions about how things work. What can I do for you?",
+			[]QuickReply{{Label: "Report a problem", Payload: "I have a problem with a purchase"}, {Label: "Talk to a person", Payload: "talk to a person"}},
+			"low_confidence")
+	}
+	// Understood but not in the knowledge base, or not understood at all: the
+	// handoff says which, so the agent knows what to look at.
+	category := "missing_knowledge"
+	if t.NLU.Confidence < 0.5 {
+		category = "low_confidence"
 	}
 	return clarify(s, "I'm not sure I have the right answer for that. Could you put it another way — or would you like a person?",
-		[]QuickReply{{Label: "Talk to a person", Payload: "talk to a person"}}, "missing_knowledge")
+		[]QuickReply{{Label: "Talk to a person", Payload: "talk to a person"}}, category)
 }
 
 // clarify asks again, or hands over after maxClarifications questions.
