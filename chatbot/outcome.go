@@ -73,21 +73,19 @@ func (t *turn) outcomeReply(ctx context.Context, v disputes.View, dec disputes.D
 		b.WriteString("Your remaining payments on it are paused while it's open. " + dec.Explanation +
 			" I've passed everything you told me to a specialist, so you won't need to repeat it; they'll reply here.")
 	}
-	return Reply{Text: strings.TrimSpace(b.String()), Citations: t.citations(ctx, dec.Citations)}
-}
-
-// citations resolves section ids to citations with their titles; an id the
-// corpus does not have is left out rather than cited.
-func (t *turn) citations(ctx context.Context, ids []string) []Citation {
-	out := []Citation{}
-	for _, id := range ids {
-		sec, err := t.s.kb.Section(ctx, id)
-		if err != nil {
-			continue
+	template := Reply{Text: strings.TrimSpace(b.String()), Citations: []Citation{}}
+	var sources []Source
+	for _, id := range dec.Citations {
+		if sec, err := t.s.kb.Section(ctx, id); err == nil { // an id the corpus lacks is never cited
+			template.Citations = append(template.Citations, citationFor(id, sec.HeadingPath))
+			sources = append(sources, Source{ID: id, Title: sec.HeadingPath, Text: sec.Body})
 		}
-		out = append(out, citationFor(id, sec.HeadingPath))
 	}
-	return out
+	decided := ""
+	if v.Status == disputes.StatusClosedCustomer {
+		decided = v.Outcome
+	}
+	return t.s.writer.Write(ctx, Draft{Template: template, Decided: decided, Sources: sources})
 }
 
 // escalate hands the conversation to a person, with its transcript.
@@ -133,7 +131,16 @@ func (t *turn) packet(ctx context.Context, why string) (map[string]any, error) {
 }
 
 // groundedAnswer answers from the retrieved sections only, citing them.
-func groundedAnswer(passages []knowledge.Result) Reply {
+func (t *turn) groundedAnswer(ctx context.Context, passages []knowledge.Result) Reply {
+	template := templateAnswer(passages)
+	sources := make([]Source, 0, len(passages))
+	for _, p := range passages {
+		sources = append(sources, Source{ID: p.SectionID, Title: p.HeadingPath, Text: p.Body})
+	}
+	return t.s.writer.Write(ctx, Draft{Template: template, Sources: sources})
+}
+
+func templateAnswer(passages []knowledge.Result) Reply {
 	top := passages[0]
 	text := firstSentences(top.Body, 2)
 	cites := []Citation{citationFor(top.SectionID, top.HeadingPath)}

@@ -45,12 +45,16 @@ type Service struct {
 	kb       Retriever
 	disputes Disputes
 	hub      *Hub
+	writer   Writer
 }
 
 // NewService wires the chatbot.
 func NewService(pool *pgxpool.Pool, c clock.Clock, ids *id.Generator, engine nlu.Engine, kb Retriever, d Disputes) *Service {
-	return &Service{pool: pool, clock: c, ids: ids, nlu: engine, kb: kb, disputes: d, hub: NewHub()}
+	return &Service{pool: pool, clock: c, ids: ids, nlu: engine, kb: kb, disputes: d, hub: NewHub(), writer: TemplateWriter{}}
 }
+
+// UseWriter sets how replies are worded (the LLM writer with the llm engine).
+func (s *Service) UseWriter(w Writer) { s.writer = w }
 
 // Hub returns the live connections of conversations.
 func (s *Service) Hub() *Hub { return s.hub }

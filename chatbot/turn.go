@@ -100,7 +100,7 @@ func (t *turn) carryOut(ctx context.Context, p Plan, passages []knowledge.Result
 	case p.Escalate != nil:
 		return t.escalate(ctx, p.Escalate, res)
 	case p.Answer:
-		res.Replies = append(res.Replies, groundedAnswer(passages))
+		res.Replies = append(res.Replies, t.groundedAnswer(ctx, passages))
 	}
 	return res, nil
 }
