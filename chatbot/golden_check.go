@@ -85,6 +85,12 @@ func cited(rs []Reply, url string) bool {
 	return false
 }
 
+// PlaceGoldenOrder creates one order (and its events) for customer.
+func (r GoldenRun) PlaceGoldenOrder(ctx context.Context, customer string, o GoldenOrder) error {
+	_, err := r.placeOrders(ctx, Golden{Orders: []GoldenOrder{o}}, customer)
+	return err
+}
+
 // placeOrders creates the golden's orders and returns their ids by ref.
 func (r GoldenRun) placeOrders(ctx context.Context, g Golden, customer string) (map[string]string, error) {
 	refs := map[string]string{}

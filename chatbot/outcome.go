@@ -172,19 +172,23 @@ func firstSentences(body string, n int) string {
 	return strings.TrimSpace(body[:end])
 }
 
-// relevant keeps the passages that share a content word with the question:
-// retrieval always returns something, and an answer from an unrelated section
-// is worse than "I don't know".
+// relevant keeps the passages that contain at least half of the question's
+// content words: retrieval always returns something, and an answer from an
+// unrelated section is worse than "I don't know".
 func relevant(question string, res []knowledge.Result) []knowledge.Result {
 	words := contentWords(question)
+	need := max(1, (len(words)+1)/2)
 	var out []knowledge.Result
 	for _, r := range res {
 		text := strings.ToLower(r.HeadingPath + " " + r.Body)
+		hits := 0
 		for w := range words {
 			if strings.Contains(text, w) {
-				out = append(out, r)
-				break
+				hits++
 			}
+		}
+		if hits >= need && len(words) > 0 {
+			out = append(out, r)
 		}
 	}
 	return out

@@ -11,8 +11,8 @@ import (
 // missing articles, a greeting or a life story around the one sentence that
 // matters. Training only on tidy lines teaches the classifier that tidiness
 // means something. So every training line is also learned in a few noisy
-// copies — misspelt, lowercased, article-dropped, wrapped in irrelevant
-// context — all drawn from a seeded source, so training stays deterministic.
+// copies — misspelt, lowercased, article-dropped, uninflected, wrapped in
+// irrelevant context — all drawn from a seeded source, so training stays deterministic.
 // The noise is generic; it is not modelled on any evaluation line.
 
 // fillerBefore and fillerAfter are context that says nothing about the
@@ -117,6 +117,8 @@ func noisy(text string, rng *rand.Rand, c int) string {
 			words[i] = ""
 		case len(w) >= 4 && rng.Float64() < 0.08:
 			words[i] = typo(w, rng)
+		case strings.HasSuffix(lw, "ed") && len(lw) > 5 && rng.Float64() < 0.15:
+			words[i] = strings.TrimSuffix(w, "d") // "arrived" → "arrive", as many learners write it
 		}
 	}
 	text = strings.Join(strings.Fields(strings.Join(words, " ")), " ")

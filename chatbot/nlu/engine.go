@@ -121,7 +121,9 @@ type Context struct {
 	Currency string
 	// Orders are the customer's recent orders, to match slots against.
 	Orders []Order
-	// Previous is the previous turn's result, if any.
+	// Previous is the previous turn's result, if any. The LLM engine shows
+	// the model its reason; the local engine reads each message on its own
+	// and leaves the conversation's state to the dialogue policy.
 	Previous *Result
 }
 

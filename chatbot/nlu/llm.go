@@ -129,8 +129,7 @@ var (
 
 func (e *LLM) request(redacted string, c Context) openai.ChatCompletionRequest {
 	return openai.ChatCompletionRequest{
-		Model:       e.cfg.Model,
-		Temperature: 0,
+		Model: e.cfg.Model,
 		Messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
 			{Role: openai.ChatMessageRoleUser, Content: userTurn(redacted, c)},

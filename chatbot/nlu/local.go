@@ -95,28 +95,10 @@ func (l *Local) classify(text string) Result {
 	if strings.TrimSpace(text) == "" {
 		return Result{Reason: ReasonNone, Intent: "small_talk", Confidence: 1}
 	}
-	f := extract(text, l.opts.weights)
+	toks := tokenize(text)
+	f := extractTokens(text, toks, l.opts.weights)
 	ranked := l.reason.ranked(f)
 	top := ranked[0]
-	if noneThreshold > 0 {
-		pNone := 0.0
-		for _, s := range ranked {
-			if s.Label == ReasonNone {
-				pNone = s.P
-			}
-		}
-		if pNone < noneThreshold {
-			for i, s := range ranked {
-				if s.Label != ReasonNone {
-					top = s
-					ranked = append([]Scored{s}, slices.Delete(slices.Clone(ranked), i, i+1)...)
-					break
-				}
-			}
-		} else {
-			top = Scored{Label: ReasonNone, P: pNone}
-		}
-	}
 	r := Result{Reason: top.Label, IsDispute: top.Label != ReasonNone, Confidence: round3(top.P)}
 	for _, alt := range ranked[1:] {
 		if alt.P >= 0.05 && len(r.Alternatives) < 3 {
@@ -126,7 +108,7 @@ func (l *Local) classify(text string) Result {
 	if m := l.sub[r.Reason]; m != nil {
 		r.SubReason = m.ranked(f)[0].Label
 	}
-	r.WantsHuman = wantsHuman(tokenize(text))
+	r.WantsHuman = wantsHuman(toks)
 	if !r.IsDispute {
 		r.Intent = l.intent.ranked(f)[0].Label
 		if r.WantsHuman && r.Intent == "small_talk" {
@@ -151,8 +133,6 @@ func extractAll(examples []Example, w featureWeights) []features {
 	wg.Wait()
 	return fs
 }
-
-var noneThreshold = 0.0
 
 func round3(p float64) float64 { return float64(int(p*1000+0.5)) / 1000 }
 

@@ -26,7 +26,7 @@ type trainConfig struct {
 	Seed     uint64
 }
 
-var defaultTrain = trainConfig{Epochs: 8, Rate: 0.5, L2: 1e-4, MinCount: 2, Seed: 20261122}
+var defaultTrain = trainConfig{Epochs: 6, Rate: 0.6, L2: 1e-4, MinCount: 2, Seed: 20261122}
 
 type sparse struct {
 	idx []int
@@ -132,7 +132,7 @@ func (m *model) vectorize(f features) sparse {
 			s.val = append(s.val, ft.v)
 		}
 	}
-	return s // f is sorted by id and ids are indexed in order, so idx is sorted
+	return s
 }
 
 // vocabulary indexes, in id order, the features seen in at least minCount

@@ -37,6 +37,9 @@ type amountMatch struct {
 // one, else as USD.
 func findAmounts(text, defaultCurrency string) []Money {
 	var ms []amountMatch
+	if !strings.ContainsAny(text, "0123456789") {
+		return nil
+	}
 	for _, m := range reSymbolFirst.FindAllStringSubmatchIndex(text, -1) {
 		ms = addAmount(ms, m[0], m[1], text[m[2]:m[3]], text[m[4]:m[5]], group(text, m, 6), defaultCurrency)
 	}

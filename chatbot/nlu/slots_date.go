@@ -18,25 +18,31 @@ const monthNames = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
 const weekdayNames = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)`
 const countWords = `(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|couple of|a couple)`
 
+// A dateRule runs only on text containing one of needs:
+// most messages name no date, and a dozen regular expressions per message
+// would be most of the time a turn takes.
 type dateRule struct {
+	needs   []string
 	re      *regexp.Regexp
 	resolve func(m []string, now time.Time) (time.Time, bool)
 }
 
+const monthPrefixes = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+
 var dateRules = []dateRule{
-	{regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`), resolveISO},
-	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthNames + `\b(?:,?\s+(\d{4}))?`), resolveDayMonth},
-	{regexp.MustCompile(`\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`), resolveMonthDay},
-	{regexp.MustCompile(`\bmid[- ]?` + monthNames + `\b`), resolveMidMonth},
-	{regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b`), resolveSlashed},
-	{regexp.MustCompile(`\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`), resolveDayOfMonth},
-	{regexp.MustCompile(`\bday before yesterday\b`), offsetDays(-2)},
-	{regexp.MustCompile(`\b(?:yesterday|last night)\b`), offsetDays(-1)},
-	{regexp.MustCompile(`\b(?:today|this morning|this afternoon|this evening|tonight)\b`), offsetDays(0)},
-	{regexp.MustCompile(`\btomorrow\b`), offsetDays(1)},
-	{regexp.MustCompile(`\b` + countWords + `\s+(day|week|month|year)s?\s+ago\b`), resolveAgo},
-	{regexp.MustCompile(`\blast\s+(week|month)\b`), resolveLastPeriod},
-	{regexp.MustCompile(`\b(last|next|this past|on|this)?\s*` + weekdayNames + `\b`), resolveWeekday},
+	{when("-"), regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`), resolveISO},
+	{when(monthPrefixes), regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthNames + `\b(?:,?\s+(\d{4}))?`), resolveDayMonth},
+	{when(monthPrefixes), regexp.MustCompile(`\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`), resolveMonthDay},
+	{when("mid"), regexp.MustCompile(`\bmid[- ]?` + monthNames + `\b`), resolveMidMonth},
+	{when("/"), regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b`), resolveSlashed},
+	{when("st|nd|rd|th"), regexp.MustCompile(`\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`), resolveDayOfMonth},
+	{when("day before"), regexp.MustCompile(`\bday before yesterday\b`), offsetDays(-2)},
+	{when("yesterday|last night"), regexp.MustCompile(`\b(?:yesterday|last night)\b`), offsetDays(-1)},
+	{when("today|this morning|this afternoon|this evening|tonight"), regexp.MustCompile(`\b(?:today|this morning|this afternoon|this evening|tonight)\b`), offsetDays(0)},
+	{when("tomorrow"), regexp.MustCompile(`\btomorrow\b`), offsetDays(1)},
+	{when("ago"), regexp.MustCompile(`\b` + countWords + `\s+(day|week|month|year)s?\s+ago\b`), resolveAgo},
+	{when("last"), regexp.MustCompile(`\blast\s+(week|month)\b`), resolveLastPeriod},
+	{when("mon|tue|wed|thu|fri|sat|sun"), regexp.MustCompile(`\b(last|next|this past|on|this)?\s*` + weekdayNames + `\b`), resolveWeekday},
 }
 
 // findDates returns the dates text mentions as YYYY-MM-DD, in order of
@@ -49,6 +55,9 @@ func findDates(text string, now time.Time) []string {
 	}
 	var hits []hit
 	for _, r := range dateRules {
+		if !triggered(lower, r.needs) {
+			continue
+		}
 		for _, ix := range r.re.FindAllStringSubmatchIndex(lower, -1) {
 			if overlaps(hits, ix[0], ix[1], func(h hit) (int, int) { return h.start, h.end }) {
 				continue

@@ -38,9 +38,10 @@ var respell = map[string]string{
 	// misspellings
 	"recieve": "receive", "recieved": "received", "recived": "received", "receieved": "received",
 	"recieving": "receiving", "reciept": "receipt", "receit": "receipt", "reciet": "receipt",
-	"cancle": "cancel", "cancled": "cancelled", "canceled": "cancelled", "cancell": "cancel",
-	"canceling": "cancelling", "cancellled": "cancelled", "cancelation": "cancellation",
-	"canclled": "cancelled", "cancalled": "cancelled", "cansel": "cancel", "canselled": "cancelled",
+	"cancle": "cancel", "cancled": "canceled", "cancelled": "canceled", "cancell": "cancel",
+	"cancelling": "canceling", "cancellled": "canceled", "cancelation": "cancellation",
+	"canclled": "canceled", "cancalled": "canceled", "cansel": "cancel", "canselled": "canceled",
+	"travelled": "traveled", "labelled": "labeled", "levelled": "leveled", "modelled": "modeled",
 	"instalment": "installment", "instalments": "installments", "installement": "installment",
 	"installements": "installments", "instalement": "installment", "installmant": "installment",
 	"pakage": "package", "packge": "package", "pacakge": "package", "pakcage": "package",

@@ -56,12 +56,23 @@ func splitWords(text string) []string {
 		case strings.ContainsRune("$£€%", r):
 			flush()
 			out = append(out, string(r))
+		case emojiWords[r] != "":
+			flush()
+			out = append(out, emojiWords[r])
 		default:
 			flush()
 		}
 	}
 	flush()
 	return out
+}
+
+// emojiWords reads the emoji customers use for how they feel.
+var emojiWords = map[rune]string{
+	'😡': "angry", '🤬': "angry", '😤': "angry", '👿': "angry", '😠': "angry",
+	'🙄': "annoyed", '🙃': "annoyed", '😒': "annoyed", '💀': "annoyed", '🤡': "annoyed", '😑': "annoyed",
+	'😭': "upset", '😢': "upset", '😩': "upset", '😫': "upset", '😞': "upset", '😔': "upset",
+	'🙏': "please", '👍': "ok", '😊': "thanks", '🙂': "thanks", '🙌': "thanks", '❤': "thanks",
 }
 
 // expand rewrites one raw word into normalised words.
@@ -140,9 +151,9 @@ func stem(w string) string {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		w = w[:len(w)-3] + "y"
 	case strings.HasSuffix(w, "ing") && len(w) > 5:
-		w = undouble(w[:len(w)-3])
+		w = restoreE(undouble(w[:len(w)-3]))
 	case strings.HasSuffix(w, "ed") && len(w) > 4:
-		w = undouble(w[:len(w)-2])
+		w = restoreE(undouble(w[:len(w)-2]))
 	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
 		w = w[:len(w)-1]
 	}
@@ -155,13 +166,27 @@ func stem(w string) string {
 	return w
 }
 
+// undouble turns "shipp" and "stopp" back into "ship" and "stop". A double l
+// stays ("billed" is "bill"); respell writes the British double-l forms the
+// American way instead ("cancelled" is "canceled").
 func undouble(w string) string {
 	n := len(w)
-	if n >= 5 && w[n-1] == w[n-2] && w[n-1] != 's' && strings.IndexByte("aeiou", w[n-1]) < 0 {
+	if n >= 4 && w[n-1] == w[n-2] && !strings.ContainsRune("aeioulsz", rune(w[n-1])) {
 		return w[:n-1]
 	}
 	return w
 }
+
+// restoreE gives a short consonant-vowel-consonant stem its e back, so that
+// "taking" and "take", "coming" and "come" meet.
+func restoreE(w string) string {
+	if len(w) == 3 && !isVowel(w[0]) && isVowel(w[1]) && !isVowel(w[2]) && !strings.ContainsRune("wxy", rune(w[2])) {
+		return w + "e"
+	}
+	return w
+}
+
+func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 func isAlpha(w string) bool {
 	for _, r := range w {
