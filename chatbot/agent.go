@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/settlehq/settle/disputes"
 	"github.com/settlehq/settle/internal/errs"
 )
 
@@ -24,7 +25,7 @@ func (s *Service) AgentMessage(ctx context.Context, agentID, convID, text string
 		if err != nil {
 			return err
 		}
-		if err := s.checkOwner(ctx, c, agentID); err != nil {
+		if err := s.checkOwner(ctx, s.disputes.WithDB(tx), c, agentID); err != nil {
 			return err
 		}
 		t := &turn{s: s, tx: tx, c: c, now: s.clock.Now()}
@@ -42,10 +43,10 @@ func (s *Service) AgentMessage(ctx context.Context, agentID, convID, text string
 }
 
 // checkOwner lets through only the agent who claimed the conversation's handoff.
-func (s *Service) checkOwner(ctx context.Context, c Conversation, agentID string) error {
+func (s *Service) checkOwner(ctx context.Context, ds *disputes.Service, c Conversation, agentID string) error {
 	handoffID := c.HandoffID
 	if handoffID == "" && c.DisputeID != "" {
-		cv, err := s.disputes.AgentCase(ctx, c.DisputeID)
+		cv, err := ds.AgentCase(ctx, c.DisputeID)
 		if err != nil {
 			return err
 		}
@@ -56,7 +57,7 @@ func (s *Service) checkOwner(ctx context.Context, c Conversation, agentID string
 	if handoffID == "" {
 		return errs.Conflictf("no_handoff", "this conversation has not been handed to a person")
 	}
-	h, err := s.disputes.GetHandoff(ctx, handoffID)
+	h, err := ds.GetHandoff(ctx, handoffID)
 	switch {
 	case err != nil:
 		return err

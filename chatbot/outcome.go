@@ -9,33 +9,36 @@ import (
 	"github.com/settlehq/settle/knowledge"
 )
 
-// open submits the dispute and words what actually happened: the reply is
-// built from the dispute as stored, never from what the bot hoped would happen.
+// open submits the dispute on the turn's transaction and records what actually
+// happened for wording: the reply is built from the dispute as stored, never
+// from what the bot hoped would happen.
 func (t *turn) open(ctx context.Context, req *OpenRequest, res TurnResult) (TurnResult, error) {
 	packet, err := t.packet(ctx, "")
 	if err != nil {
 		return res, err
 	}
-	d, err := t.s.disputes.Open(ctx, disputes.OpenInput{CustomerID: t.c.CustomerID, OrderID: req.OrderID,
+	d, err := t.ds.Open(ctx, disputes.OpenInput{CustomerID: t.c.CustomerID, OrderID: req.OrderID,
 		Reason: disputes.Reason(req.Reason), SubReason: req.SubReason, Description: req.Description,
 		WantsHuman: req.WantsHuman, NLUConfidence: req.Confidence, Actor: "customer:" + t.c.CustomerID, Packet: packet})
 	if err != nil {
 		return res, err
 	}
-	v, err := t.s.disputes.CustomerDispute(ctx, t.c.CustomerID, d.ID)
+	v, err := t.ds.CustomerDispute(ctx, t.c.CustomerID, d.ID)
 	if err != nil {
 		return res, err
 	}
-	dec, err := t.s.disputes.LatestDecision(ctx, d.ID)
-	if err != nil {
+	if t.dec, err = t.ds.LatestDecision(ctx, d.ID); err != nil {
 		return res, err
 	}
+	t.opened = &v
 	t.c.DisputeID, t.c.State.DisputeID = d.ID, d.ID
 	res.Dispute = &DisputeSummary{ID: d.ID, Status: string(v.Status), Reason: string(v.Reason), PaymentsPaused: v.PaymentsPausedNow}
-	res.Replies = append(res.Replies, t.outcomeReply(ctx, v, dec))
 	if v.Status == disputes.StatusEscalated || v.Status == disputes.StatusAgentReview {
 		t.c.Status, t.c.State.Phase = "agent", PhaseAgent
-		res.Handoff = &HandoffSummary{Status: "open", ReasonCategory: handoffCategory(dec)}
+		res.Handoff = &HandoffSummary{Status: "open", ReasonCategory: handoffCategory(t.dec)}
+		if cv, err := t.ds.AgentCase(ctx, d.ID); err == nil && cv.Handoff != nil {
+			res.Handoff.ID, t.c.HandoffID = cv.Handoff.ID, cv.Handoff.ID
+		}
 	}
 	return res, nil
 }
@@ -52,7 +55,7 @@ func handoffCategory(dec disputes.DecisionSummary) string {
 
 // outcomeReply tells the customer where their dispute stands, citing the
 // policy sections the engine's rule rests on.
-func (t *turn) outcomeReply(ctx context.Context, v disputes.View, dec disputes.DecisionSummary) Reply {
+func (s *Service) outcomeReply(ctx context.Context, v disputes.View, dec disputes.DecisionSummary) Reply {
 	var b strings.Builder
 	b.WriteString("I've opened a dispute for your " + v.MerchantName + " order " + v.OrderRef + ". ")
 	switch v.Status {
@@ -76,7 +79,7 @@ func (t *turn) outcomeReply(ctx context.Context, v disputes.View, dec disputes.D
 	template := Reply{Text: strings.TrimSpace(b.String()), Citations: []Citation{}}
 	var sources []Source
 	for _, id := range dec.Citations {
-		if sec, err := t.s.kb.Section(ctx, id); err == nil { // an id the corpus lacks is never cited
+		if sec, err := s.kb.Section(ctx, id); err == nil { // an id the corpus lacks is never cited
 			template.Citations = append(template.Citations, citationFor(id, sec.HeadingPath))
 			sources = append(sources, Source{ID: id, Title: sec.HeadingPath, Text: sec.Body})
 		}
@@ -85,7 +88,7 @@ func (t *turn) outcomeReply(ctx context.Context, v disputes.View, dec disputes.D
 	if v.Status == disputes.StatusClosedCustomer {
 		decided = v.Outcome
 	}
-	return t.s.writer.Write(ctx, Draft{Template: template, Decided: decided, Sources: sources})
+	return s.writer.Write(ctx, Draft{Template: template, Decided: decided, Sources: sources})
 }
 
 // escalate hands the conversation to a person, with its transcript.
@@ -96,18 +99,17 @@ func (t *turn) escalate(ctx context.Context, req *EscalateRequest, res TurnResul
 	}
 	var h disputes.Handoff
 	if t.c.DisputeID != "" {
-		h, err = t.s.disputes.Escalate(ctx, t.c.DisputeID, disputes.EscalateInput{Category: req.Category, Packet: packet,
+		h, err = t.ds.Escalate(ctx, t.c.DisputeID, disputes.EscalateInput{Category: req.Category, Packet: packet,
 			Actor: "customer:" + t.c.CustomerID, ConversationID: t.c.ID})
 	} else {
-		h, err = t.s.disputes.ConversationHandoff(ctx, disputes.ConversationHandoffInput{CustomerID: t.c.CustomerID,
+		h, err = t.ds.ConversationHandoff(ctx, disputes.ConversationHandoffInput{CustomerID: t.c.CustomerID,
 			ConversationID: t.c.ID, Category: req.Category, Packet: packet})
 	}
 	if err != nil {
 		return res, err
 	}
-	t.c.Status, t.c.HandoffID = "agent", h.ID
+	t.c.Status, t.c.HandoffID, t.handoff = "agent", h.ID, true
 	res.Handoff = &HandoffSummary{ID: h.ID, Status: h.Status, ReasonCategory: h.ReasonCategory}
-	res.Replies = append(res.Replies, Reply{Text: "I'm connecting you with a person now. They'll see everything you've told me, so you won't have to repeat yourself — they'll reply right here."})
 	return res, nil
 }
 
@@ -131,13 +133,13 @@ func (t *turn) packet(ctx context.Context, why string) (map[string]any, error) {
 }
 
 // groundedAnswer answers from the retrieved sections only, citing them.
-func (t *turn) groundedAnswer(ctx context.Context, passages []knowledge.Result) Reply {
+func (s *Service) groundedAnswer(ctx context.Context, passages []knowledge.Result) Reply {
 	template := templateAnswer(passages)
 	sources := make([]Source, 0, len(passages))
 	for _, p := range passages {
 		sources = append(sources, Source{ID: p.SectionID, Title: p.HeadingPath, Text: p.Body})
 	}
-	return t.s.writer.Write(ctx, Draft{Template: template, Sources: sources})
+	return s.writer.Write(ctx, Draft{Template: template, Sources: sources})
 }
 
 func templateAnswer(passages []knowledge.Result) Reply {

@@ -22,34 +22,23 @@ type Retriever interface {
 	Section(ctx context.Context, id string) (knowledge.SectionText, error)
 }
 
-// Disputes is what the chatbot asks of the disputes domain. It can open,
-// escalate and read disputes; it has no way to decide one or move money.
-type Disputes interface {
-	CustomerOrders(ctx context.Context, customerID string, p disputes.Page) ([]disputes.Order, string, error)
-	Customer(ctx context.Context, id string) (disputes.Customer, error)
-	Open(ctx context.Context, in disputes.OpenInput) (disputes.Dispute, error)
-	Escalate(ctx context.Context, disputeID string, in disputes.EscalateInput) (disputes.Handoff, error)
-	ConversationHandoff(ctx context.Context, in disputes.ConversationHandoffInput) (disputes.Handoff, error)
-	CustomerDispute(ctx context.Context, customerID, id string) (disputes.View, error)
-	LatestDecision(ctx context.Context, disputeID string) (disputes.DecisionSummary, error)
-	AgentCase(ctx context.Context, disputeID string) (disputes.CaseView, error)
-	GetHandoff(ctx context.Context, id string) (disputes.Handoff, error)
-}
-
 // Service runs conversations.
 type Service struct {
-	pool     *pgxpool.Pool
-	clock    clock.Clock
-	ids      *id.Generator
-	nlu      nlu.Engine
-	kb       Retriever
-	disputes Disputes
+	pool  *pgxpool.Pool
+	clock clock.Clock
+	ids   *id.Generator
+	nlu   nlu.Engine
+	kb    Retriever
+	// disputes is the concrete service, not an interface: a turn binds it to
+	// its own transaction (WithDB), so a dispute opened in chat commits or
+	// rolls back with the turn and uses no second connection.
+	disputes *disputes.Service
 	hub      *Hub
 	writer   Writer
 }
 
 // NewService wires the chatbot.
-func NewService(pool *pgxpool.Pool, c clock.Clock, ids *id.Generator, engine nlu.Engine, kb Retriever, d Disputes) *Service {
+func NewService(pool *pgxpool.Pool, c clock.Clock, ids *id.Generator, engine nlu.Engine, kb Retriever, d *disputes.Service) *Service {
 	return &Service{pool: pool, clock: c, ids: ids, nlu: engine, kb: kb, disputes: d, hub: NewHub(), writer: TemplateWriter{}}
 }
 
@@ -114,29 +103,63 @@ func validText(text string) error {
 	return nil
 }
 
-// Send handles one customer message: it is redacted, stored, understood, and
-// answered — all in one transaction holding the conversation's row lock, so
-// two messages of one conversation are handled one after the other.
+// Send handles one customer message: it is redacted, understood, stored and
+// answered (turn.go says how the work is split so that nothing waits while
+// holding a lock or a connection).
 func (s *Service) Send(ctx context.Context, customerID, convID, text string) (TurnResult, error) {
 	if err := validText(text); err != nil {
 		return TurnResult{}, err
 	}
+	text = nlu.Redact(text)
+	c, err := getConversation(ctx, s.pool, convID, false)
+	if err != nil || c.CustomerID != customerID {
+		return TurnResult{}, ErrConversationNotFound
+	}
+	u, err := s.understand(ctx, c, text)
+	if err != nil {
+		return TurnResult{}, err
+	}
 	var res TurnResult
-	var stored []Message
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	var t *turn
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := getConversation(ctx, tx, convID, true)
-		if err != nil || c.CustomerID != customerID {
-			return ErrConversationNotFound
-		}
-		t := &turn{s: s, tx: tx, c: c, now: s.clock.Now()}
-		if res, err = t.run(ctx, nlu.Redact(text)); err != nil {
+		if err != nil {
 			return err
 		}
-		stored = t.stored
+		t = &turn{s: s, tx: tx, ds: s.disputes.WithDB(tx), c: c, now: s.clock.Now()}
+		if res, err = t.act(ctx, u); err != nil {
+			return err
+		}
 		return saveConversation(ctx, tx, t.c, t.now)
 	})
-	if err == nil {
-		s.hub.Publish(convID, stored)
+	if err != nil {
+		return TurnResult{}, err
 	}
-	return res, err
+	res.Replies = s.word(ctx, t)
+	stored, err := s.storeReplies(ctx, convID, res.Replies)
+	if err != nil {
+		return TurnResult{}, err
+	}
+	s.hub.Publish(convID, append(t.stored, stored...))
+	return res, nil
+}
+
+// storeReplies appends the bot's replies to the transcript.
+func (s *Service) storeReplies(ctx context.Context, convID string, replies []Reply) ([]Message, error) {
+	var out []Message
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := getConversation(ctx, tx, convID, true); err != nil {
+			return err
+		}
+		for _, r := range replies {
+			m, err := appendMessage(ctx, tx, convID, Message{Role: "bot", Text: r.Text, Citations: r.Citations,
+				QuickReplies: r.QuickReplies, At: s.clock.Now()})
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
 }

@@ -12,13 +12,65 @@ import (
 	"github.com/settlehq/settle/knowledge"
 )
 
-// turn carries out one customer message inside the conversation's transaction.
+// A turn runs in three steps, so that no database connection is held while
+// another is awaited and no lock is held across a model call:
+//  1. understand, without locks: the customer's orders, NLU, retrieval;
+//  2. decide and act, in one transaction holding the conversation's row
+//     lock, every write on that transaction (the dispute opened with it);
+//  3. word the replies (policy text, the reply writer) and store them.
+
+// understanding is step 1's result.
+type understanding struct {
+	text     string
+	nlu      nlu.Result
+	orders   []disputes.Order
+	passages []knowledge.Result
+}
+
+func (s *Service) understand(ctx context.Context, c Conversation, text string) (understanding, error) {
+	u := understanding{text: text}
+	orders, _, err := s.disputes.CustomerOrders(ctx, c.CustomerID, disputes.Page{Limit: 20})
+	if err != nil {
+		return u, err
+	}
+	u.orders = orders
+	market := ""
+	if cust, err := s.disputes.Customer(ctx, c.CustomerID); err == nil {
+		market = cust.Market
+	}
+	if u.nlu, err = s.nlu.Parse(ctx, text, nlu.Context{Now: s.clock.Now(), Orders: nluOrders(orders)}); err != nil {
+		return u, err
+	}
+	if needsAnswer(c.State, u.nlu) {
+		res, err := s.kb.Search(ctx, text, market, 3)
+		if err != nil {
+			return u, fmt.Errorf("retrieve: %w", err)
+		}
+		u.passages = relevant(text, res)
+	}
+	return u, nil
+}
+
+// needsAnswer says whether the knowledge base may be asked: questions, not
+// dispute reports (whose answer comes from the policy engine).
+func needsAnswer(s State, r nlu.Result) bool {
+	return !(r.IsDispute && s.Phase != PhaseDispute) && !r.WantsHuman && r.Intent != "small_talk"
+}
+
+// turn is step 2: it acts inside the conversation's transaction.
 type turn struct {
 	s      *Service
 	tx     pgx.Tx
+	ds     *disputes.Service // bound to tx
 	c      Conversation
 	now    time.Time
 	stored []Message // everything this turn appended, for live sockets
+	// what step 3 words:
+	say     []Reply
+	opened  *disputes.View
+	dec     disputes.DecisionSummary
+	answer  []knowledge.Result
+	handoff bool
 }
 
 func (t *turn) append(ctx context.Context, m Message) error {
@@ -30,79 +82,51 @@ func (t *turn) append(ctx context.Context, m Message) error {
 	return err
 }
 
-func (t *turn) run(ctx context.Context, text string) (TurnResult, error) {
+func (t *turn) act(ctx context.Context, u understanding) (TurnResult, error) {
 	res := TurnResult{Replies: []Reply{}}
-	if t.c.Status != "bot" { // a person owns the conversation: the bot stays silent
-		return res, t.append(ctx, Message{Role: "customer", Text: text})
-	}
-	orders, market, err := t.orders(ctx)
-	if err != nil {
-		return res, err
-	}
-	r, err := t.s.nlu.Parse(ctx, text, nlu.Context{Now: t.now, Orders: nluOrders(orders)})
-	if err != nil {
-		return res, err
-	}
 	var flags []string
-	if r.InjectionSuspected {
+	if u.nlu.InjectionSuspected {
 		flags = []string{"injection_suspected"}
 	}
-	if err := t.append(ctx, Message{Role: "customer", Text: text, Flags: flags}); err != nil {
+	if err := t.append(ctx, Message{Role: "customer", Text: u.text, Flags: flags}); err != nil {
 		return res, err
 	}
-	passages, err := t.passages(ctx, text, market, r)
-	if err != nil {
-		return res, err
+	if t.c.Status != "bot" { // a person owns the conversation: the bot stays silent
+		return res, nil
 	}
-	state, plan := Step(t.c.State, Turn{Text: text, NLU: r, Orders: choices(orders), Answered: len(passages) > 0})
-	t.c.State = state
-	if res, err = t.carryOut(ctx, plan, passages, orders); err != nil {
-		return res, err
+	state, plan := Step(t.c.State, Turn{Text: u.text, NLU: u.nlu, Orders: choices(u.orders), Answered: len(u.passages) > 0})
+	t.c.State, t.say = state, plan.Say
+	switch {
+	case plan.Open != nil:
+		return t.open(ctx, plan.Open, res)
+	case plan.Escalate != nil:
+		return t.escalate(ctx, plan.Escalate, res)
+	case plan.Answer:
+		t.answer = u.passages
 	}
-	for _, rep := range res.Replies {
-		if err := t.append(ctx, Message{Role: "bot", Text: rep.Text, Citations: rep.Citations, QuickReplies: rep.QuickReplies}); err != nil {
-			return res, err
+	return res, nil
+}
+
+// word is step 3: the replies, from what step 2 did.
+func (s *Service) word(ctx context.Context, t *turn) []Reply {
+	out := append([]Reply{}, t.say...)
+	switch {
+	case t.opened != nil:
+		out = append(out, s.outcomeReply(ctx, *t.opened, t.dec))
+	case t.handoff:
+		out = append(out, Reply{Text: "I'm connecting you with a person now. They'll see everything you've told me, so you won't have to repeat yourself — they'll reply right here."})
+	case len(t.answer) > 0:
+		out = append(out, s.groundedAnswer(ctx, t.answer))
+	}
+	for i := range out {
+		if out[i].Citations == nil {
+			out[i].Citations = []Citation{}
+		}
+		if out[i].QuickReplies == nil {
+			out[i].QuickReplies = []QuickReply{}
 		}
 	}
-	return res, nil
-}
-
-func (t *turn) orders(ctx context.Context) ([]disputes.Order, string, error) {
-	orders, _, err := t.s.disputes.CustomerOrders(ctx, t.c.CustomerID, disputes.Page{Limit: 20})
-	if err != nil {
-		return nil, "", err
-	}
-	market := ""
-	if cust, err := t.s.disputes.Customer(ctx, t.c.CustomerID); err == nil {
-		market = cust.Market
-	}
-	return orders, market, nil
-}
-
-// passages retrieves grounding for questions (not for dispute reports, whose
-// answer comes from the policy engine).
-func (t *turn) passages(ctx context.Context, text, market string, r nlu.Result) ([]knowledge.Result, error) {
-	if (r.IsDispute && t.c.State.Phase != PhaseDispute) || r.WantsHuman || r.Intent == "small_talk" {
-		return nil, nil
-	}
-	res, err := t.s.kb.Search(ctx, text, market, 3)
-	if err != nil {
-		return nil, fmt.Errorf("retrieve: %w", err)
-	}
-	return relevant(text, res), nil
-}
-
-func (t *turn) carryOut(ctx context.Context, p Plan, passages []knowledge.Result, orders []disputes.Order) (TurnResult, error) {
-	res := TurnResult{Replies: append([]Reply{}, p.Say...)}
-	switch {
-	case p.Open != nil:
-		return t.open(ctx, p.Open, res)
-	case p.Escalate != nil:
-		return t.escalate(ctx, p.Escalate, res)
-	case p.Answer:
-		res.Replies = append(res.Replies, t.groundedAnswer(ctx, passages))
-	}
-	return res, nil
+	return out
 }
 
 func nluOrders(orders []disputes.Order) []nlu.Order {
