@@ -21,6 +21,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Require(httpx.KindCustomer))
 		r.Post("/v1/conversations", h.create)
+		r.Get("/v1/conversations", h.list)
 		r.Get("/v1/conversations/{id}", h.get)
 		r.Post("/v1/conversations/{id}/messages", h.send)
 		r.Get("/v1/conversations/{id}/ws", h.ws)
@@ -45,6 +46,17 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"conversation_id": c.ID, "status": c.Status})
+}
+
+// list returns the customer's conversations, newest first, so an app can
+// resume the open one.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	cs, err := h.svc.List(r.Context(), principal(r).ID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"conversations": cs})
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request) {

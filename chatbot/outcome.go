@@ -43,6 +43,38 @@ func (t *turn) open(ctx context.Context, req *OpenRequest, res TurnResult) (Turn
 	return res, nil
 }
 
+// customerWhy says, to the customer, why the rule that decided did what it did.
+// (The rules' own explanations are written for the audit log and ops.)
+func customerWhy(ruleID string) string {
+	switch ruleID {
+	case "duplicate":
+		return "The same amount was captured twice within a few minutes, so the second charge is refunded."
+	case "cancelled-not-refunded":
+		return "The store recorded your cancellation but never refunded you, so we've refunded it."
+	case "invoice-mismatch":
+		return "Your order lines, shipping and discounts add up to less than you were charged, so we've taken off the difference."
+	case "small-amount":
+		return "The store accepts disputes of this size automatically."
+	case "return-delivered":
+		return "Your return reached the store, so if they don't confirm or refund by then, we'll decide in your favour."
+	case "not-received-no-proof":
+		return "Your order is well past its delivery date with no delivery scan. If the store can't prove delivery by then, we'll decide in your favour."
+	case "merchant-window":
+		return "If they don't sort it out by then, we'll ask you for any evidence you have and review it."
+	case "unauthorized":
+		return "Because you didn't make this purchase, our fraud team will review it, and your plan stays frozen until they do."
+	case "delivered-but-disputed":
+		return "The carrier says it was delivered, so a specialist will look at the delivery evidence and your statement."
+	case "human-requested":
+		return "You asked for a person, so a specialist will take it from here."
+	case "complex":
+		return "A case like this is always reviewed by a specialist."
+	case "lender-billing-error":
+		return "A specialist will check our payment records."
+	}
+	return "A specialist will review it."
+}
+
 func handoffCategory(dec disputes.DecisionSummary) string {
 	switch dec.RuleID {
 	case "human-requested":
@@ -65,15 +97,15 @@ func (s *Service) outcomeReply(ctx context.Context, v disputes.View, dec dispute
 		} else {
 			b.WriteString("It's been decided in your favour: " + money(v.OutcomeAmount, v.Currency) + " is taken off what you owe, and anything you already paid towards it is refunded. ")
 		}
-		b.WriteString(dec.Explanation)
+		b.WriteString(customerWhy(dec.RuleID))
 	case disputes.StatusMerchantWindow:
 		b.WriteString("Your remaining payments on it are paused — nothing is due and no late fees while it's open. ")
 		if v.DeadlineAt != nil {
 			b.WriteString("We've asked " + v.MerchantName + " to respond by " + v.DeadlineAt.Format("2 January") + ". ")
 		}
-		b.WriteString(dec.Explanation)
+		b.WriteString(customerWhy(dec.RuleID))
 	default: // a person decides
-		b.WriteString("Your remaining payments on it are paused while it's open. " + dec.Explanation +
+		b.WriteString("Your remaining payments on it are paused while it's open. " + customerWhy(dec.RuleID) +
 			" I've passed everything you told me to a specialist, so you won't need to repeat it; they'll reply here.")
 	}
 	template := Reply{Text: strings.TrimSpace(b.String()), Citations: []Citation{}}

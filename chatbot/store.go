@@ -122,3 +122,17 @@ func transcript(ctx context.Context, q db.Querier, convID string) ([]Message, er
 	}
 	return out, err
 }
+
+// List returns the customer's most recent conversations, newest first.
+func (s *Service) List(ctx context.Context, customerID string) ([]Conversation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+convColumns+` FROM conversations WHERE customer_id = $1
+		ORDER BY created_at DESC LIMIT 20`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Conversation, error) { return scanConversation(r) })
+	if out == nil {
+		out = []Conversation{}
+	}
+	return out, err
+}

@@ -90,3 +90,13 @@ func (h *Handler) myOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	httpx.WriteJSON(w, http.StatusOK, o)
 }
+
+// me is the customer's own profile (the host app's customer record).
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
+	c, err := h.svc.Customer(r.Context(), caller(r).ID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+}

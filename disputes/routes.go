@@ -30,6 +30,7 @@ func (h *Handler) Routes(r chi.Router) {
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Require(httpx.KindCustomer))
+		r.Get("/v1/me", h.me)
 		r.Get("/v1/me/orders", h.myOrders)
 		r.Get("/v1/me/orders/{order_id}", h.myOrder)
 		r.Post("/v1/disputes", h.openDispute)

@@ -9,9 +9,10 @@ import (
 func printDemoAccess(w io.Writer, base string) {
 	fmt.Fprintf(w, `
 Settle demo is running at %s
-  health:      %s/readyz
+  customer app: %s/app/        ops console: %s/ops/
+  health:       %s/readyz
   staff logins (POST /v1/staff/login):
-`, base, base)
+`, base, base, base, base)
 	for _, s := range demoStaff {
 		fmt.Fprintf(w, "    %-6s %-20s password %s\n", s.role, s.email, s.password)
 	}
