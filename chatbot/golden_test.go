@@ -8,6 +8,8 @@ import (
 
 	"github.com/settlehq/settle/chatbot"
 	"github.com/settlehq/settle/disputes"
+	"github.com/settlehq/settle/internal/id"
+	"github.com/settlehq/settle/knowledge"
 )
 
 // goldenRun builds a GoldenRun on the test environment: merchants are made on
@@ -46,6 +48,23 @@ func (e *chatEnv) goldenRun() chatbot.GoldenRun {
 	}
 }
 
+// useRealKnowledge ingests the policy corpus into the test database and
+// answers questions from it with the local embedder, as `make run` does.
+func (e *chatEnv) useRealKnowledge() {
+	e.t.Helper()
+	ctx := context.Background()
+	docs, err := knowledge.LoadCorpus(knowledge.Corpus())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	emb := knowledge.NewLocalEmbedder(knowledge.DefaultLocalDims)
+	store := knowledge.NewStore(e.pool)
+	if _, err := store.Ingest(ctx, docs, emb, knowledge.IngestOptions{Now: now}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.svc = chatbot.NewService(e.pool, e.clock, id.New(nil), localEngine(e.t), knowledge.NewRetriever(store, emb), e.ds)
+}
+
 // Every conversation golden passes, three runs in a row (pass^3).
 func TestConversationGoldens(t *testing.T) {
 	gs, err := chatbot.Goldens()
@@ -53,6 +72,7 @@ func TestConversationGoldens(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newChatEnv(t, fakeKB{})
+	e.useRealKnowledge()
 	run := e.goldenRun()
 	for _, g := range gs {
 		t.Run(g.Name, func(t *testing.T) {

@@ -231,12 +231,15 @@ func relevant(question string, res []knowledge.Result) []knowledge.Result {
 var stop = map[string]bool{"what": true, "when": true, "where": true, "which": true, "will": true, "with": true,
 	"have": true, "does": true, "this": true, "that": true, "your": true, "there": true, "about": true, "would": true,
 	"could": true, "should": true, "from": true, "they": true, "them": true, "their": true, "just": true, "been": true,
-	"into": true, "also": true, "some": true, "than": true, "then": true, "here": true, "hello": true, "thanks": true}
+	"into": true, "also": true, "some": true, "than": true, "then": true, "here": true, "hello": true, "thanks": true,
+	"the": true, "and": true, "for": true, "can": true, "how": true, "you": true, "are": true, "was": true, "but": true,
+	"not": true, "any": true, "all": true, "our": true, "out": true, "get": true, "has": true, "had": true, "its": true,
+	"may": true, "now": true, "one": true, "see": true, "who": true, "why": true, "yes": true, "did": true}
 
 func contentWords(s string) map[string]bool {
 	out := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
-		if len(w) >= 4 && !stop[w] {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if len(w) >= 3 && !stop[w] {
 			out[w[:min(len(w), 6)]] = true // a crude stem: "refunds" and "refunded" meet at "refund"
 		}
 	}

@@ -42,13 +42,37 @@ func (s *Service) understand(ctx context.Context, c Conversation, text string) (
 		return u, err
 	}
 	if needsAnswer(c.State, u.nlu) {
-		res, err := s.kb.Search(ctx, text, market, 3)
+		q := searchQuery(text, u.nlu.Intent)
+		res, err := s.kb.Search(ctx, q, market, 3)
 		if err != nil {
 			return u, fmt.Errorf("retrieve: %w", err)
 		}
-		u.passages = relevant(text, res)
+		u.passages = relevant(q, res)
 	}
 	return u, nil
+}
+
+// intentTopics names, in the corpus's own words, the policy topic of the
+// question intents that have one: the understood intent steers retrieval when
+// the customer's words are far from the policy's ("I lost my job and can't
+// pay" is about financial difficulty). Broad intents (a dispute's status, due
+// dates) are searched on the customer's words alone.
+var intentTopics = map[string]string{
+	"hardship":          "financial difficulty hardship extra support",
+	"payment_method":    "change payment method card",
+	"pay_early":         "pay early pay off",
+	"delivery_status":   "delivery status where is my order",
+	"return_how":        "how to return an item",
+	"account":           "account security login",
+	"late_fee_question": "late fees missed payments",
+	"refund_timing":     "refund timing when refunds arrive",
+}
+
+func searchQuery(text, intent string) string {
+	if topic := intentTopics[intent]; topic != "" {
+		return text + " " + topic
+	}
+	return text
 }
 
 // needsAnswer says whether the knowledge base may be asked: questions, not
