@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -87,6 +89,21 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach Flush and Hijack underneath
 // (Server-Sent Events and WebSockets).
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Hijack hands the connection to a WebSocket upgrader (gorilla asserts
+// http.Hijacker directly rather than using a ResponseController). The status
+// is recorded as 101.
+func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if s.status == 0 {
+		s.status = http.StatusSwitchingProtocols
+	}
+	return http.NewResponseController(s.ResponseWriter).Hijack()
+}
+
+// Flush sends buffered data (Server-Sent Events).
+func (s *statusWriter) Flush() {
+	http.NewResponseController(s.ResponseWriter).Flush()
+}
 
 // Metrics are the HTTP server's Prometheus collectors.
 type Metrics struct {
