@@ -4,12 +4,13 @@ BIN     := bin/settle
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/settle?sslmode=disable
 export SETTLE_ADDR  ?= 127.0.0.1:8080
 
-.PHONY: run test build db migrate seed vet clean
+.PHONY: run test build db migrate seed vet clean web web-check e2e
 
 ## run: set up PostgreSQL + pgvector, migrate, seed demo data (first time), serve the demo on $(SETTLE_ADDR)
 run: db build
 	$(BIN) migrate up
 	$(BIN) seed --if-empty
+	$(BIN) ingest
 	SETTLE_DEMO=1 $(BIN) serve
 
 ## test: set up what the tests need, then run every test
@@ -37,3 +38,17 @@ vet:
 
 clean:
 	rm -rf bin
+
+## web: rebuild the pages' bundles in web/dist from web/src (needs Node 18+ and npm; `go build` does not)
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+## web-check: rebuild web/dist and fail if it differs from what is committed
+web-check: web
+	@git diff --exit-code --stat -- web/dist && test -z "$$(git ls-files --others --exclude-standard -- web/dist)" \
+		|| (echo "web/dist is not what web/src builds to: run 'make web' and commit web/dist"; exit 1)
+
+## e2e: browser tests of the pages against a real `settle serve` on a fresh database (Chromium from apt)
+e2e: db
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	cd web && npm ci --no-audit --no-fund && node e2e/run.mjs

@@ -33,16 +33,21 @@ func (c Chunk) Text() string { return c.HeadingPath + "\n" + c.Body }
 type ChunkOptions struct {
 	MaxChars int // a longer section is split into parts of at most this size
 	Overlap  int // each part after the first repeats about this much of the previous one
+	// IntroChars: a section with subsections whose own text is at most this
+	// long only introduces them ("The sections below list..."), and gets no
+	// chunk: as a search result it would crowd out the subsection that
+	// answers. It stays a section that can be cited and read.
+	IntroChars int
 }
 
 // DefaultChunkOptions fit every section of the current corpus but one in a
 // single chunk: sections are written to be cited whole, and splitting them
 // only when they are long keeps each citation's text self-contained.
-var DefaultChunkOptions = ChunkOptions{MaxChars: 1200, Overlap: 200}
+var DefaultChunkOptions = ChunkOptions{MaxChars: 1200, Overlap: 200, IntroChars: 0}
 
 func (o ChunkOptions) validate() error {
-	if o.MaxChars < 100 || o.Overlap < 0 || o.Overlap > o.MaxChars/2 {
-		return fmt.Errorf("knowledge: chunk options %+v: need MaxChars >= 100 and 0 <= Overlap <= MaxChars/2", o)
+	if o.MaxChars < 100 || o.Overlap < 0 || o.Overlap > o.MaxChars/2 || o.IntroChars < 0 {
+		return fmt.Errorf("knowledge: chunk options %+v: need MaxChars >= 100, 0 <= Overlap <= MaxChars/2 and IntroChars >= 0", o)
 	}
 	return nil
 }
@@ -55,13 +60,23 @@ func ChunkDocuments(docs []Document, o ChunkOptions) ([]Chunk, error) {
 	}
 	var out []Chunk
 	for _, d := range docs {
-		for _, s := range d.Sections {
+		for i, s := range d.Sections {
+			if isIntro(d.Sections, i, o.IntroChars) {
+				continue
+			}
 			for i, body := range splitBody(s.Body, o) {
 				out = append(out, newChunk(d, s, i, body))
 			}
 		}
 	}
 	return out, nil
+}
+
+// isIntro reports whether sections[i] has subsections (they follow it
+// directly) and a body of at most max runes.
+func isIntro(sections []Section, i, max int) bool {
+	hasSub := i+1 < len(sections) && strings.HasPrefix(sections[i+1].Number, sections[i].Number+".")
+	return hasSub && utf8.RuneCountInString(sections[i].Body) <= max
 }
 
 func newChunk(d Document, s Section, part int, body string) Chunk {

@@ -68,10 +68,10 @@ func NewOpenAIEmbedder(c OpenAIConfig) (*OpenAIEmbedder, error) {
 	if c.BaseURL != "" {
 		cc.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	}
-	cc.HTTPClient = c.HTTPClient
-	if cc.HTTPClient == nil {
-		cc.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 60 * time.Second}
 	}
+	cc.HTTPClient = c.HTTPClient
 	return &OpenAIEmbedder{
 		client: openai.NewClientWithConfig(cc), cfg: c, sendDims: sendDims,
 		info: EmbedderInfo{Name: "openai", Version: c.Model, Dims: dims},

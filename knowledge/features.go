@@ -55,7 +55,7 @@ func classOf(key uint64) int { return int(key >> 62) }
 // headingWeight is how many times a chunk's heading path counts: a
 // section's title says what it is about better than any sentence in it
 // (full-text search weighs it up too, with setweight A).
-const headingWeight = 2
+const headingWeight = 3
 
 // documentCounts counts the features of a chunk text (Chunk.Text: the
 // heading path, a newline, the body), the heading path headingWeight times.

@@ -120,7 +120,28 @@ func syncCorpus(ctx context.Context, tx pgx.Tx, docs []Document, chunks []Chunk,
 	if err := syncDocuments(ctx, tx, docs, now); err != nil {
 		return err
 	}
-	return copyChunks(ctx, tx, insert)
+	if err := copyChunks(ctx, tx, insert); err != nil {
+		return err
+	}
+	if len(insert) == 0 && len(drop) == 0 {
+		return nil
+	}
+	return refreshLexemes(ctx, tx)
+}
+
+// refreshLexemes recounts the chunks each lexeme occurs in.
+func refreshLexemes(ctx context.Context, tx pgx.Tx) error {
+	for _, sql := range []string{
+		`DELETE FROM knowledge_lexemes`,
+		`INSERT INTO knowledge_lexemes (lexeme, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM knowledge_chunks')`,
+		`INSERT INTO knowledge_corpus (chunks) SELECT count(*) FROM knowledge_chunks
+			ON CONFLICT (singleton) DO UPDATE SET chunks = excluded.chunks`,
+	} {
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("count lexemes: %w", err)
+		}
+	}
+	return nil
 }
 
 func storedChunks(ctx context.Context, tx pgx.Tx) (map[slot]string, error) {

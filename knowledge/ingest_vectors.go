@@ -66,6 +66,14 @@ func syncVectors(ctx context.Context, tx pgx.Tx, chunks []Chunk, emb Embedder, r
 	if _, err := tx.Exec(ctx, hnswIndexSQL(info)); err != nil {
 		return fmt.Errorf("create vector index: %w", err)
 	}
+	if len(todo) == 0 {
+		return nil
+	}
+	// Fresh statistics now, rather than whenever autovacuum gets round to it:
+	// with none the planner guesses the table holds a couple of vectors.
+	if _, err := tx.Exec(ctx, `ANALYZE knowledge_chunks, knowledge_vectors, knowledge_lexemes`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
 	return nil
 }
 

@@ -15,39 +15,19 @@ type localModel struct {
 	docs    int               // chunks seen
 	df      map[uint64]uint32 // chunks containing each feature
 	avgNorm float64           // mean length of a chunk's raw vector: the pivot
-	lambda  float64           // scale making every chunk's pivoted length >= its raw length
 	data    []byte            // the encoded form, stored in the database
 	hash    string
 }
 
+// pivoted is the length a chunk of raw length norm is divided by.
 func (m *localModel) pivoted(norm float64) float64 {
 	return (1-pivotSlope)*m.avgNorm + pivotSlope*norm
 }
 
-func (m *localModel) setPivot(norms []float64) {
-	for _, n := range norms {
-		m.avgNorm += n
-	}
-	m.avgNorm /= float64(len(norms))
-	m.lambda = 1
-	for _, n := range norms {
-		if p := m.pivoted(n); p > 0 {
-			m.lambda = max(m.lambda, n/p)
-		}
-	}
-}
-
-// slack is the extra coordinate giving a chunk of raw length norm a total
-// length of lambda·pivoted(norm).
-func (m *localModel) slack(norm float64) float32 {
-	total := m.lambda * m.pivoted(norm)
-	return float32(math.Sqrt(max(0, total*total-norm*norm)))
-}
-
-// The wire form: magic, the analyzer fingerprint, chunk count, pivot and
-// scale, then (feature key, document frequency) pairs sorted by key, so the
-// same corpus always encodes to the same bytes and hash.
-const modelMagic = "SKLM2"
+// The wire form: magic, the analyzer fingerprint, chunk count, pivot, then
+// (feature key, document frequency) pairs sorted by key, so the same corpus
+// always encodes to the same bytes and hash.
+const modelMagic = "SKLM3"
 
 func (m *localModel) encode() {
 	ks := make([]uint64, 0, len(m.df))
@@ -56,12 +36,11 @@ func (m *localModel) encode() {
 	}
 	sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
 	fp := analyzerFingerprint()
-	b := make([]byte, 0, len(modelMagic)+len(fp)+24+len(ks)*12)
+	b := make([]byte, 0, len(modelMagic)+len(fp)+16+len(ks)*12)
 	b = append(b, modelMagic...)
 	b = append(b, fp...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.docs))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.avgNorm))
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(m.lambda))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(ks)))
 	for _, k := range ks {
 		b = binary.LittleEndian.AppendUint64(b, k)
@@ -73,7 +52,7 @@ func (m *localModel) encode() {
 func decodeModel(b []byte) (*localModel, error) {
 	fp := analyzerFingerprint()
 	head := len(modelMagic) + len(fp)
-	if len(b) < head+24 || string(b[:len(modelMagic)]) != modelMagic {
+	if len(b) < head+16 || string(b[:len(modelMagic)]) != modelMagic {
 		return nil, errors.New("knowledge: the stored local model is not in a format this version reads: run `settle ingest`")
 	}
 	if got := string(b[len(modelMagic):head]); got != fp {
@@ -83,12 +62,11 @@ func decodeModel(b []byte) (*localModel, error) {
 	m := &localModel{
 		docs:    int(binary.LittleEndian.Uint32(r)),
 		avgNorm: math.Float64frombits(binary.LittleEndian.Uint64(r[4:])),
-		lambda:  math.Float64frombits(binary.LittleEndian.Uint64(r[12:])),
 		data:    b,
 		hash:    modelHash(b),
 	}
-	n := int(binary.LittleEndian.Uint32(r[20:]))
-	r = r[24:]
+	n := int(binary.LittleEndian.Uint32(r[12:]))
+	r = r[16:]
 	if len(r) != n*12 {
 		return nil, errors.New("knowledge: the stored local model is truncated: run `settle ingest`")
 	}

@@ -8,46 +8,97 @@ import (
 
 // searchSQL is the hybrid query for one embedder. Parameters: $1 the query
 // vector, $2 the market ("" for all), $3 how many vector candidates, $4 the
-// query text, $5 how many full-text candidates (a limit of 0 turns a ranking
-// off).
+// query text (with its lexicon concepts), $5 how many full-text candidates
+// (a limit of 0 turns a ranking off), $6 the full-text budget, $7 how many
+// nearest chunks to take from the HNSW index before re-ranking.
 //
-// The vector ranking repeats the embedder's index expression and predicate
-// literally (embedding::vector(D), embedder = 'key'), which is what lets the
-// planner use that embedder's partial HNSW index; a parameter there would
-// not. The full-text ranking ORs the query's words (a question rarely has
-// every word of its answer) and ranks with ts_rank, which weighs heading
-// matches (A) over body matches (B). The two rankings are fused with
-// reciprocal rank fusion.
-func searchSQL(info EmbedderInfo) string {
+// The vector ranking takes the chunks nearest by cosine from the embedder's
+// HNSW index and re-ranks them by inner product, which weighs each chunk by
+// its vector's length (the local embedder's length normalisation; for unit
+// vectors this changes nothing). The index scan repeats the index's
+// expression and predicate literally (embedding::vector(D), embedder =
+// 'key'), which is what lets the planner use that partial index; a
+// parameter there would not. An exact search orders every vector by inner
+// product instead: the ranking the index approximates.
+//
+// The full-text ranking ORs the query's lexemes (a question rarely has every
+// word of its answer) and scores a chunk by the sum over the lexemes it
+// contains of idf × ts_rank, so a rare word counts for more than a common
+// one; ts_rank weighs a match in the heading path (A) over one in the body
+// (B) or the concepts (C). Lexemes are taken rarest first while the chunks
+// they occur in add up to at most the budget (the rarest is always taken):
+// on a large corpus a question's commonest words would otherwise make the
+// ranking score most of the table, and they carry the least information.
+// When even the rarest is that common, an arbitrary budget's worth of its
+// chunks is scored.
+//
+// The two rankings are fused with weighted reciprocal rank fusion (see
+// fullTextWeight).
+func searchSQL(info EmbedderInfo, exact bool) string {
 	return fmt.Sprintf(`
-WITH vec AS (
-    SELECT chunk_id, row_number() OVER (ORDER BY distance, chunk_id) AS rank
-    FROM (
-        SELECT chunk_id, embedding::vector(%[1]d) <=> $1::vector(%[1]d) AS distance
-        FROM knowledge_vectors
-        WHERE embedder = %[2]s AND ($2 = '' OR $2 = ANY (markets))
-        ORDER BY distance
-        LIMIT $3
-    ) v
+WITH vec AS (%[1]s
+), terms AS (
+    SELECT l.lexeme, l.ndoc,
+           quote_literal(l.lexeme)::tsquery AS q,
+           ln(1 + (n.chunks - l.ndoc + 0.5) / (l.ndoc + 0.5)) AS idf,
+           sum(l.ndoc) OVER (ORDER BY l.ndoc, l.lexeme) - l.ndoc AS before
+    FROM (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', $4))) AS lexeme) w
+    JOIN knowledge_lexemes l USING (lexeme), knowledge_corpus n
+    WHERE $5 > 0 AND w.lexeme !~ '[''\\]'
+), kept AS (
+    SELECT * FROM terms WHERE before = 0 OR before + ndoc <= $6
 ), tsq AS (
-    SELECT replace(plainto_tsquery('english', $4)::text, ' & ', ' | ')::tsquery AS q
+    SELECT string_agg(q::text, ' | ')::tsquery AS q FROM kept
 ), fts AS (
     SELECT id AS chunk_id, row_number() OVER (ORDER BY r DESC, id) AS rank
     FROM (
-        SELECT c.id, ts_rank('{0.1, 0.8, 0.8, 1.0}', c.tsv, tsq.q) AS r
-        FROM knowledge_chunks c, tsq
-        WHERE c.tsv @@ tsq.q AND ($2 = '' OR $2 = ANY (c.markets))
+        SELECT c.id, (SELECT sum(k.idf * ts_rank('{0.1, 0.8, 0.8, 1.0}', c.tsv, k.q)) FROM kept k) AS r
+        FROM (
+            SELECT c.id, c.tsv FROM knowledge_chunks c, tsq
+            WHERE c.tsv @@ tsq.q AND ($2 = '' OR $2 = ANY (c.markets))
+            LIMIT $6
+        ) c
         ORDER BY r DESC, c.id
         LIMIT $5
     ) t
 ), fused AS (
     SELECT coalesce(vec.chunk_id, fts.chunk_id) AS chunk_id,
-           coalesce(1.0 / (%[3]d + vec.rank), 0) + coalesce(1.0 / (%[3]d + fts.rank), 0) AS score
+           coalesce(1.0 / (%[2]d + vec.rank), 0) + %[3]g * coalesce(1.0 / (%[2]d + fts.rank), 0) AS score
     FROM vec FULL OUTER JOIN fts ON fts.chunk_id = vec.chunk_id
 )
 SELECT c.id, c.document_id, c.section, c.title, c.heading_path, c.body, f.score::float8
 FROM fused f JOIN knowledge_chunks c ON c.id = f.chunk_id
-ORDER BY f.score DESC, c.id`, info.Dims, sqlLiteral(info.Key()), rrfK)
+ORDER BY f.score DESC, c.id`, vectorRankingSQL(info, exact, "$7"), rrfK, fullTextWeight)
+}
+
+// vectorRankingSQL ranks chunks by the query vector (see searchSQL);
+// nearest names the parameter holding the number of index candidates.
+func vectorRankingSQL(info EmbedderInfo, exact bool, nearest string) string {
+	if exact {
+		return fmt.Sprintf(`
+    SELECT chunk_id, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank
+    FROM (
+        SELECT chunk_id, -(embedding <#> $1::vector(%[1]d)) AS score
+        FROM knowledge_vectors
+        WHERE embedder = %[2]s AND ($2 = '' OR $2 = ANY (markets)) AND %[3]s > 0
+        ORDER BY score DESC
+        LIMIT $3
+    ) v`, info.Dims, sqlLiteral(info.Key()), nearest)
+	}
+	return fmt.Sprintf(`
+    SELECT chunk_id, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank
+    FROM (
+        SELECT chunk_id, -(embedding <#> $1::vector(%[1]d)) AS score
+        FROM (
+            SELECT chunk_id, embedding
+            FROM knowledge_vectors
+            WHERE embedder = %[2]s AND ($2 = '' OR $2 = ANY (markets))
+            ORDER BY embedding::vector(%[1]d) <=> $1::vector(%[1]d)
+            LIMIT %[3]s
+        ) nearest
+        ORDER BY score DESC
+        LIMIT $3
+    ) v`, info.Dims, sqlLiteral(info.Key()), nearest)
 }
 
 // collectResults keeps the best chunk of each section (a long section's

@@ -50,6 +50,19 @@ CREATE TABLE knowledge_chunks (
 );
 CREATE INDEX knowledge_chunks_tsv_idx ON knowledge_chunks USING gin (tsv);
 
+-- How many chunks each full-text lexeme occurs in, and how many chunks there
+-- are: the inverse document frequencies full-text ranking weighs terms by
+-- (PostgreSQL's ts_rank alone counts "payment" as much as "ombudsman").
+-- Rewritten by every ingest that changes chunks.
+CREATE TABLE knowledge_lexemes (
+    lexeme text PRIMARY KEY,
+    ndoc   integer NOT NULL
+);
+CREATE TABLE knowledge_corpus (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    chunks    integer NOT NULL
+);
+
 -- Every embedder that has vectors here. model holds what an embedder learned
 -- from the corpus (the local embedder's IDF and length pivot); queries are
 -- embedded with the stored model so they are weighed like the chunks.
@@ -85,6 +98,8 @@ CREATE INDEX knowledge_vectors_chunk_idx ON knowledge_vectors (chunk_id);
 -- +goose Down
 DROP TABLE knowledge_vectors;
 DROP TABLE knowledge_embedders;
+DROP TABLE knowledge_corpus;
+DROP TABLE knowledge_lexemes;
 DROP TABLE knowledge_chunks;
 DROP TABLE knowledge_sections;
 DROP TABLE knowledge_documents;

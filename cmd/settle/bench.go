@@ -46,7 +46,10 @@ type benchmark struct {
 // benchmarks lists the whole-system benchmarks; each feature adds its own.
 func benchmarks() []benchmark {
 	return []benchmark{
-		{"decide", "policy engine decisions/s next to a no-op rule set; determinism over the replay set", (*app).benchDecide}}
+		{"retrieval", "knowledge search at scale: hybrid latency vs exact scan, HNSW recall", (*app).benchRetrieval},
+		{"decide", "policy engine decisions/s next to a no-op rule set; determinism over the replay set", (*app).benchDecide},
+		{"chat", "chat turns/s and p50/p99 turn latency next to one retrieval + one transcript insert", (*app).benchChat},
+		{"relay", "cobrowse relay through the redaction gate next to a bare relay; gate on 1/15 MB snapshots; idle memory", (*app).benchRelay}}
 }
 
 func (a *app) bench(ctx context.Context, args []string) error {

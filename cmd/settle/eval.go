@@ -17,7 +17,9 @@ type evaluation struct {
 // evaluations lists the quality evaluations; each feature adds its own.
 func evaluations() []evaluation {
 	return []evaluation{
+		{"conversations", "conversation goldens, pass^k over k runs", (*app).evalConversations},
 		{"retrieval", "knowledge search: recall@1, recall@5, MRR of vector, full-text and hybrid", (*app).evalRetrieval},
+		{"nlu", "triage: reason accuracy, false positives, wants_human, injection recall", (*app).evalNLU},
 	}
 }
 

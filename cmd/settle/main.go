@@ -57,6 +57,7 @@ func commands() []command {
 		{"ingest", "load the policy corpus for retrieval: ingest [dir] [--reembed]", (*app).ingest},
 		{"staff", "manage staff accounts: staff add --email E --role R --password P", (*app).staff},
 		{"merchant", "manage merchants: merchant add --name N [--json]", (*app).merchant},
+		{"triage", "triage JSON lines {\"text\"} from stdin to JSON lines (no database)", (*app).triage},
 		{"eval", "measure quality on the labelled sets in the repo", (*app).eval},
 		{"bench", "whole-system benchmarks, each next to a same-run baseline", (*app).bench},
 	}

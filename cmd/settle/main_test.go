@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/settlehq/settle/internal/clock"
 	"github.com/settlehq/settle/internal/db/dbtest"
 	"github.com/settlehq/settle/internal/id"
@@ -197,6 +199,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if !strings.Contains(string(body), "NOR-JACKET-1") {
 		t.Fatalf("demo customer's orders lack the showcase jacket: %.300s", body)
 	}
+	checkChat(t, base, tok.Token)
 	if !strings.Contains(out.String(), "agent@settle.test") || !strings.Contains(out.String(), "sk_demo_stride") {
 		t.Errorf("demo access not printed:\n%s", out.String())
 	}
@@ -211,5 +214,51 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+}
+
+// checkChat talks to the served chatbot as the demo customer would: over
+// REST, and over the WebSocket authenticated by a single-use ticket.
+func checkChat(t *testing.T, base, token string) {
+	t.Helper()
+	post := func(path, body string) map[string]any {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		if res.StatusCode >= 300 {
+			t.Fatalf("POST %s: %d %v", path, res.StatusCode, out)
+		}
+		return out
+	}
+	conv := post("/v1/conversations", "")["conversation_id"].(string)
+	out := post("/v1/conversations/"+conv+"/messages", `{"text":"I returned my jacket two weeks ago and I'm still being charged"}`)
+	if b, _ := json.Marshal(out); !strings.Contains(string(b), "Northwind") {
+		t.Fatalf("chat reply: %s", b)
+	}
+	ticket := post("/v1/ws-tickets", "")["ticket"].(string)
+	ws, resp, err := websocket.DefaultDialer.Dial(strings.Replace(base, "http", "ws", 1)+"/v1/conversations/"+conv+"/ws?ticket="+ticket, nil)
+	if err != nil {
+		var body []byte
+		if resp != nil {
+			body, _ = io.ReadAll(resp.Body)
+		}
+		t.Fatalf("chat socket with a ticket: %v %s", err, body)
+	}
+	defer ws.Close()
+	ws.WriteJSON(map[string]string{"type": "message", "text": "yes"})
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var m map[string]any
+	if err := ws.ReadJSON(&m); err != nil || m["type"] != "reply" {
+		t.Fatalf("socket reply: %v %v", m, err)
+	}
+	if _, _, err := websocket.DefaultDialer.Dial(strings.Replace(base, "http", "ws", 1)+"/v1/conversations/"+conv+"/ws?ticket="+ticket, nil); err == nil {
+		t.Fatal("a ticket worked twice")
 	}
 }

@@ -53,7 +53,18 @@ the demo staff accounts and merchant API keys.`)
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	defer stopJobs(jobs, cfg.ShutdownTimeout)
-	handler := a.router(cfg, pool, tokens, disputeSvc, log)
+	cb, err := a.startCobrowse(ctx, pool, disputeSvc, log)
+	if err != nil {
+		return err
+	}
+	// Runs once the HTTP server has stopped and before the pool closes: the
+	// relay's hijacked connections are closed and their recordings stored.
+	defer cb.stop(cfg.ShutdownTimeout)
+	chat, err := a.chatService(cfg, pool, disputeSvc, log)
+	if err != nil {
+		return err
+	}
+	handler := a.router(cfg, services{pool: pool, tokens: tokens, disputes: disputeSvc, chat: chat, cobrowse: cb.handler}, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
