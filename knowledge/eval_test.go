@@ -14,7 +14,7 @@ func TestScore(t *testing.T) {
 		{Q: "c", Relevant: []string{"d#9"}},
 	}
 	ranked := [][]string{
-		{"d#1", "d#2"},                             // first: recall@1 1, RR 1
+		{"d#1", "d#2"}, // first: recall@1 1, RR 1
 		{"d#4", "d#3", "d#5", "d#6", "d#7", "d#2"}, // one of two in the top 5, first at rank 2
 		{"d#1"}, // nothing
 	}
