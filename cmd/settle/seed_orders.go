@@ -151,6 +151,9 @@ func (g *generator) orders(ctx context.Context) error {
 	}
 	for i := 0; g.stats.orders < 400; i++ {
 		c := g.custs[(i*5)%len(g.custs)]
+		if c.ID == showcaseUS || c.ID == showcaseUK {
+			continue // the demo script's customers have only their hand-written orders
+		}
 		sc := g.pick(total)
 		d := g.newDraft(sc, c, i)
 		if err := g.place(ctx, d); err != nil {
@@ -336,8 +339,11 @@ func showcaseDraft(scenario, merchantID, customer, ref string, plan disputes.Pla
 // showcase is the hand-written part of the demo: the orders behind the demo
 // script ("I returned my jacket two weeks ago…", "I never bought this", …) for a
 // US customer (cus_demo_01) and a UK one (cus_demo_37).
+// The demo script's customers.
+const showcaseUS, showcaseUK = "cus_demo_01", "cus_demo_37"
+
 func (g *generator) showcase() []draft {
-	const us, uk = "cus_demo_01", "cus_demo_37"
+	const us, uk = showcaseUS, showcaseUK
 	jacket := showcaseDraft("return_received_no_refund", "mer_demo_northwind", us, "NOR-JACKET-1", disputes.PayIn4, "NW-JKT-RAIN", 35.4)
 	shippedDelivered(&jacket, 34.4, 31.5)
 	jacket.events = append(jacket.events, draftEvent{typ: disputes.ReturnShipped, daysAgo: 16.6}, draftEvent{typ: disputes.ReturnReceived, daysAgo: 14.5})
