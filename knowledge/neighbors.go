@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -24,8 +25,8 @@ func (r *Retriever) Neighbors(ctx context.Context, query string, k int, exact bo
 	}
 	var ids []string
 	nearest := nearestCandidates(k)
-	err = r.inSearchTx(ctx, nearest, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT chunk_id FROM (`+vectorRankingSQL(r.emb.Info(), exact, "$4")+`) v ORDER BY rank`,
+	err = r.inSearchTx(ctx, nearest, exact, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT chunk_id FROM (`+vectorRankingSQL(r.emb.Info(), "$4")+`) v ORDER BY rank`,
 			pgvector.NewVector(vec), "", k, nearest)
 		ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
@@ -50,8 +51,8 @@ func (r *Retriever) ExplainSearch(ctx context.Context, query string, k int) (str
 	}
 	n := candidates(k)
 	var plan []string
-	err = r.inSearchTx(ctx, nearestCandidates(n), func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, "EXPLAIN "+searchSQL(r.emb.Info(), false),
+	err = r.inSearchTx(ctx, nearestCandidates(n), false, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, "EXPLAIN "+searchSQL(r.emb.Info()),
 			pgvector.NewVector(vec), "", n, query+" "+ConceptTerms(query), n, ftsBudget, nearestCandidates(n))
 		plan, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		return err
@@ -69,11 +70,15 @@ var vectorLiteral = regexp.MustCompile(`'\[[-0-9.,e]*\]'`)
 // a plan.
 func VectorIndexName(info EmbedderInfo) string { return vectorIndexName(info.Key()) }
 
-// inSearchTx runs fn in a transaction with the HNSW search breadth a
-// search for nearest chunks uses.
-func (r *Retriever) inSearchTx(ctx context.Context, nearest int, fn func(pgx.Tx) error) error {
+// inSearchTx runs fn in a transaction set up as a search's: the HNSW search
+// breadth for nearest chunks and, for an exact search, no index scans.
+func (r *Retriever) inSearchTx(ctx context.Context, nearest int, exact bool, fn func(pgx.Tx) error) error {
+	sets := append(slices.Clone(searchSettings), fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch(nearest)))
+	if exact {
+		sets = append(sets, `SET LOCAL enable_indexscan = off`)
+	}
 	return pgx.BeginFunc(ctx, r.store.pool, func(tx pgx.Tx) error {
-		for _, set := range append(searchSettings, fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch(nearest))) {
+		for _, set := range sets {
 			if _, err := tx.Exec(ctx, set); err != nil {
 				return err
 			}

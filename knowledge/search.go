@@ -208,7 +208,10 @@ func (s *Store) search(ctx context.Context, info EmbedderInfo, q Query, vec []fl
 	for _, set := range searchSettings {
 		b.Queue(set)
 	}
-	rows := b.Queue(searchSQL(info, q.Exact), pgvector.NewVector(vec), q.Market, vecLimit, terms, textLimit, ftsBudget, nearest)
+	if q.Exact {
+		b.Queue(`SET LOCAL enable_indexscan = off`)
+	}
+	rows := b.Queue(searchSQL(info), pgvector.NewVector(vec), q.Market, vecLimit, terms, textLimit, ftsBudget, nearest)
 	var out []Result
 	rows.Query(func(r pgx.Rows) error {
 		var err error

@@ -18,8 +18,8 @@ import (
 // vectors this changes nothing). The index scan repeats the index's
 // expression and predicate literally (embedding::vector(D), embedder =
 // 'key'), which is what lets the planner use that partial index; a
-// parameter there would not. An exact search orders every vector by inner
-// product instead: the ranking the index approximates.
+// parameter there would not. An exact search runs the same query with index
+// scans turned off, so the nearest chunks are found by reading every vector.
 //
 // The full-text ranking ORs the query's lexemes (a question rarely has every
 // word of its answer) and scores a chunk by the sum over the lexemes it
@@ -34,7 +34,7 @@ import (
 //
 // The two rankings are fused with weighted reciprocal rank fusion (see
 // fullTextWeight).
-func searchSQL(info EmbedderInfo, exact bool) string {
+func searchSQL(info EmbedderInfo) string {
 	return fmt.Sprintf(`
 WITH vec AS (%[1]s
 ), terms AS (
@@ -68,23 +68,12 @@ WITH vec AS (%[1]s
 )
 SELECT c.id, c.document_id, c.section, c.title, c.heading_path, c.body, f.score::float8
 FROM fused f JOIN knowledge_chunks c ON c.id = f.chunk_id
-ORDER BY f.score DESC, c.id`, vectorRankingSQL(info, exact, "$7"), rrfK, fullTextWeight)
+ORDER BY f.score DESC, c.id`, vectorRankingSQL(info, "$7"), rrfK, fullTextWeight)
 }
 
 // vectorRankingSQL ranks chunks by the query vector (see searchSQL);
 // nearest names the parameter holding the number of index candidates.
-func vectorRankingSQL(info EmbedderInfo, exact bool, nearest string) string {
-	if exact {
-		return fmt.Sprintf(`
-    SELECT chunk_id, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank
-    FROM (
-        SELECT chunk_id, -(embedding <#> $1::vector(%[1]d)) AS score
-        FROM knowledge_vectors
-        WHERE embedder = %[2]s AND ($2 = '' OR $2 = ANY (markets)) AND %[3]s > 0
-        ORDER BY score DESC
-        LIMIT $3
-    ) v`, info.Dims, sqlLiteral(info.Key()), nearest)
-	}
+func vectorRankingSQL(info EmbedderInfo, nearest string) string {
 	return fmt.Sprintf(`
     SELECT chunk_id, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank
     FROM (
