@@ -6,13 +6,19 @@ import "sync"
 // Subscribers get a bounded channel; a subscriber that falls behind is
 // dropped (its socket closes and the client reconnects and reloads the
 // transcript) rather than slowing anyone down.
+//
+// It also carries notices for a customer rather than a conversation (an
+// agent asking to see their screen) to every socket the customer has open.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[string]map[chan []Message]struct{}
+	mu      sync.Mutex
+	subs    map[string]map[chan []Message]struct{}
+	notices map[string]map[chan any]struct{}
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[string]map[chan []Message]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[string]map[chan []Message]struct{}{}, notices: map[string]map[chan any]struct{}{}}
+}
 
 // Subscribe returns a channel of the conversation's new messages and a cancel
 // function. The channel is closed when the subscriber is dropped or cancels.
@@ -57,4 +63,40 @@ func (h *Hub) Publish(convID string, msgs []Message) {
 	for _, ch := range slow {
 		h.drop(convID, ch)
 	}
+}
+
+// SubscribeCustomer returns a channel of notices for the customer (one per
+// open socket) and a cancel function.
+func (h *Hub) SubscribeCustomer(customerID string) (<-chan any, func()) {
+	ch := make(chan any, 4)
+	h.mu.Lock()
+	if h.notices[customerID] == nil {
+		h.notices[customerID] = map[chan any]struct{}{}
+	}
+	h.notices[customerID][ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.notices[customerID], ch)
+		if len(h.notices[customerID]) == 0 {
+			delete(h.notices, customerID)
+		}
+	}
+}
+
+// Notify hands v to every socket the customer has open without blocking and
+// reports how many took it (a full queue does not count).
+func (h *Hub) Notify(customerID string, v any) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for ch := range h.notices[customerID] {
+		select {
+		case ch <- v:
+			n++
+		default:
+		}
+	}
+	return n
 }

@@ -44,10 +44,12 @@ func (h *Handler) ws(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	updates, cancel := h.svc.hub.Subscribe(convID)
+	notices, cancelNotices := h.svc.hub.SubscribeCustomer(p.ID)
 	out := make(chan any, 16)
 	done := make(chan struct{})
-	go h.wsWrite(conn, updates, out, done)
+	go h.wsWrite(conn, updates, notices, out, done)
 	h.wsRead(r, conn, p.ID, convID, out)
+	cancelNotices()
 	cancel()
 	close(done)
 }
@@ -97,7 +99,7 @@ func trySend(out chan<- any, v any) {
 	}
 }
 
-func (h *Handler) wsWrite(conn *websocket.Conn, updates <-chan []Message, out <-chan any, done <-chan struct{}) {
+func (h *Handler) wsWrite(conn *websocket.Conn, updates <-chan []Message, notices, out <-chan any, done <-chan struct{}) {
 	ping := time.NewTicker(wsPingPeriod)
 	defer ping.Stop()
 	defer conn.Close()
@@ -124,6 +126,8 @@ func (h *Handler) wsWrite(conn *websocket.Conn, updates <-chan []Message, out <-
 				}
 			}
 		case v := <-out:
+			err = write(conn, v)
+		case v := <-notices:
 			err = write(conn, v)
 		case <-ping.C:
 			conn.SetWriteDeadline(time.Now().Add(wsWriteWait))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/settlehq/settle/chatbot"
 	"github.com/settlehq/settle/cobrowse"
 	"github.com/settlehq/settle/disputes"
 )
@@ -60,13 +62,14 @@ func parseDays(v string) (time.Duration, error) {
 }
 
 // startCobrowse builds cobrowse and starts its sweeper and retention job.
-func (a *app) startCobrowse(ctx context.Context, pool *pgxpool.Pool, disputeSvc *disputes.Service, log *slog.Logger) (*cobrowseApp, error) {
+// notifier (may be nil) tells customers of agents' requests.
+func (a *app) startCobrowse(ctx context.Context, pool *pgxpool.Pool, disputeSvc *disputes.Service, notifier cobrowse.Notifier, log *slog.Logger) (*cobrowseApp, error) {
 	st, err := a.cobrowseSettings()
 	if err != nil {
 		return nil, err
 	}
 	svc := cobrowse.NewService(pool, cobrowse.Config{Clock: a.clock, IDs: a.ids, Cases: disputeCases{disputeSvc},
-		Log: log, IdleTimeout: st.idle, Retention: st.retention})
+		Notifier: notifier, Log: log, IdleTimeout: st.idle, Retention: st.retention})
 	hub := cobrowse.NewHub(svc, cobrowse.NewMemoryBroker(), cobrowse.HubConfig{Clock: a.clock, IDs: a.ids, Log: log})
 	svc.OnChange(hub.Changed)
 	jobs, err := cobrowse.NewJobs(pool, svc, log)
@@ -92,6 +95,21 @@ func (c *cobrowseApp) stop(grace time.Duration) {
 	c.stopHub()
 	c.hub.Close(ctx)
 	c.jobs.Stop(ctx)
+}
+
+// chatNotifier delivers an agent's cobrowse request on the customer's open
+// conversation sockets (API.md: {"type":"cobrowse_request",...}). With no
+// socket open it reports an error, the session stays requested, and the
+// customer app learns of it by polling GET /v1/me/cobrowse/sessions.
+type chatNotifier struct{ hub *chatbot.Hub }
+
+var errNoLiveSocket = errors.New("the customer has no conversation socket open")
+
+func (n chatNotifier) CobrowseRequested(_ context.Context, customerID string, r cobrowse.Request) error {
+	if n.hub.Notify(customerID, r) == 0 {
+		return errNoLiveSocket
+	}
+	return nil
 }
 
 // disputeCases answers cobrowse's questions about a dispute from the

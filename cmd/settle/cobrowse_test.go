@@ -45,11 +45,15 @@ func TestCobrowseThroughTheRouter(t *testing.T) {
 	}
 	svc := disputes.NewService(pool, a.clock, a.ids)
 	log := slog.New(slog.DiscardHandler)
-	cb, err := a.startCobrowse(ctx, pool, svc, log)
+	chat, err := a.chatService(cfg, pool, svc, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.router(cfg, services{pool: pool, tokens: tokens, disputes: svc, cobrowse: cb.handler}, log))
+	cb, err := a.startCobrowse(ctx, pool, svc, chatNotifier{chat.Hub()}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.router(cfg, services{pool: pool, tokens: tokens, disputes: svc, chat: chat, cobrowse: cb.handler}, log))
 	defer srv.Close()
 	defer cb.stop(5 * time.Second)
 
@@ -91,12 +95,31 @@ func TestCobrowseThroughTheRouter(t *testing.T) {
 	if _, err := svc.Claim(ctx, handoff, staffID); err != nil {
 		t.Fatal(err)
 	}
+	// The customer has the chat open: the request arrives on its socket.
+	custToken, _ := tokens.Issue(customer, time.Hour)
+	_, conv := call("POST", "/v1/conversations", custToken, map[string]any{})
+	_, chatTicket := call("POST", "/v1/ws-tickets", custToken, nil)
+	chatWS, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"/v1/conversations/"+conv["conversation_id"].(string)+"/ws?ticket="+chatTicket["ticket"].(string), nil)
+	if err != nil {
+		t.Fatalf("conversation socket: %v", err)
+	}
+	defer chatWS.Close()
 	status, sess := call("POST", "/v1/cobrowse/sessions", agent, create)
 	if status != 201 || sess["customer_id"] != customer {
 		t.Fatalf("create: %d %v", status, sess)
 	}
 	sid := sess["session_id"].(string)
-	custToken, _ := tokens.Issue(customer, time.Hour)
+	if sess["status"] != "awaiting_consent" {
+		t.Errorf("a customer told on the chat socket is awaiting consent, got %v", sess["status"])
+	}
+	chatWS.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var asked map[string]any
+	if err := chatWS.ReadJSON(&asked); err != nil || asked["type"] != "cobrowse_request" || asked["session_id"] != sid {
+		t.Fatalf("conversation socket: want the cobrowse_request for %s, got %v %v", sid, asked, err)
+	}
+	if caps, _ := asked["capabilities"].([]any); len(caps) == 0 {
+		t.Errorf("the request names no capabilities: %v", asked)
+	}
 	if status, _ := call("POST", "/v1/cobrowse/sessions/"+sid+"/consent", custToken, map[string]any{"granted": true, "capabilities": []string{"view"}}); status != 200 {
 		t.Fatalf("consent: %d", status)
 	}

@@ -53,18 +53,24 @@ the demo staff accounts and merchant API keys.`)
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	defer stopJobs(jobs, cfg.ShutdownTimeout)
-	cb, err := a.startCobrowse(ctx, pool, disputeSvc, log)
+	chat, err := a.chatService(cfg, pool, disputeSvc, log)
+	if err != nil {
+		return err
+	}
+	cb, err := a.startCobrowse(ctx, pool, disputeSvc, chatNotifier{chat.Hub()}, log)
 	if err != nil {
 		return err
 	}
 	// Runs once the HTTP server has stopped and before the pool closes: the
 	// relay's hijacked connections are closed and their recordings stored.
 	defer cb.stop(cfg.ShutdownTimeout)
-	chat, err := a.chatService(cfg, pool, disputeSvc, log)
-	if err != nil {
-		return err
-	}
-	handler := a.router(cfg, services{pool: pool, tokens: tokens, disputes: disputeSvc, chat: chat, cobrowse: cb.handler}, log)
+	// The agent queue's live stream: it ends when ctx does (before the HTTP
+	// server waits for in-flight requests), and stops before the pool closes.
+	feed := disputes.NewQueueFeed(disputeSvc, pool.Config().ConnConfig, log)
+	feedCtx, stopFeed := context.WithCancel(ctx)
+	go feed.Run(feedCtx)
+	defer func() { stopFeed(); <-feed.Done() }()
+	handler := a.router(cfg, services{pool: pool, tokens: tokens, disputes: disputeSvc, chat: chat, cobrowse: cb.handler, queueFeed: feed}, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
