@@ -229,3 +229,34 @@ func encodeType(m inbound) (json.RawMessage, error) {
 func encodeRequestControl(inbound) (json.RawMessage, error) {
 	return json.RawMessage(`{"type":"request_control"}`), nil
 }
+
+// customerRefused relays the customer's app's own refusal of a control
+// message (the SDK checks again on the page: an element it finds redacted,
+// gone or read-only) to the agents, as an error they can show. Only known
+// words are relayed: action and reason are never copied from the message.
+func (rm *room) customerRefused(m inbound) error {
+	action := m.Action
+	if spec, ok := controls[action]; !ok || spec.node != nodeUnmasked {
+		action = "control"
+	}
+	reason := "it refused"
+	switch m.Reason {
+	case "masked_node":
+		reason = "the element is redacted"
+	case "unknown_node":
+		reason = "the element is not on the page"
+	case "capability_missing":
+		reason = "control is not granted"
+	case "read_only", "not_a_field":
+		reason = "the element does not take typing"
+	}
+	node := -1
+	if m.NodeID != nil {
+		node = *m.NodeID
+	}
+	rm.log.Info("cobrowse: control refused by the customer's app", slog.String("action", action), slog.Int("node_id", node),
+		slog.String("reason", reason))
+	rm.h.publish(rm.id, Message{Kind: MsgReply, Code: "refused_by_customer",
+		Reason: fmt.Sprintf("the customer's app refused %s on node %d: %s", action, node, reason)})
+	return nil
+}

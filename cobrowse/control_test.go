@@ -112,3 +112,21 @@ func TestControlBeforeConsent(t *testing.T) {
 		t.Fatalf("got %v", m)
 	}
 }
+
+// The customer's app may refuse a control message itself (it checks the page
+// again); every agent hears of it as refused_by_customer, with words chosen
+// by the server, never the app's.
+func TestCustomerRefusesControl(t *testing.T) {
+	e := newEnv(t)
+	_, cust, agent := e.live(CapView)
+	cust.send(map[string]any{"type": "control_refused", "action": "click", "node_id": 30, "reason": "masked_node"})
+	m, _ := agent.expect("error")
+	if m["code"] != "refused_by_customer" || m["reason"] != "the customer's app refused click on node 30: the element is redacted" {
+		t.Fatalf("agent got %v", m)
+	}
+	cust.send(map[string]any{"type": "control_refused", "action": "<b>x</b>", "reason": "anything the app says"})
+	m, _ = agent.expect("error")
+	if m["code"] != "refused_by_customer" || m["reason"] != "the customer's app refused control on node -1: it refused" {
+		t.Fatalf("agent got %v", m)
+	}
+}

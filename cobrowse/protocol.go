@@ -43,10 +43,12 @@ func violation(format string, args ...any) error {
 // re-encodes what it passes on).
 type inbound struct {
 	Type string `json:"type"`
-	// Customer: events, consent.
+	// Customer: events, consent, control_refused.
 	Events       []json.RawMessage `json:"events"`
 	Granted      *bool             `json:"granted"`
 	Capabilities []Capability      `json:"capabilities"`
+	Action       string            `json:"action"`
+	Reason       string            `json:"reason"`
 	// Agent: control messages.
 	X      *float64 `json:"x"`
 	Y      *float64 `json:"y"`

@@ -255,9 +255,11 @@ func (rm *room) askSnapshotLocked() {
 	rm.customer.enqueue(snapshotRequestMessage)
 }
 
+// replyLocked sends an error to one agent connection, or to every agent
+// when to is empty.
 func (rm *room) replyLocked(to, code, reason string) {
 	for a := range rm.agents {
-		if a.id == to {
+		if to == "" || a.id == to {
 			a.enqueue(errorMessage(code, reason))
 		}
 	}
@@ -292,6 +294,8 @@ func (rm *room) fromCustomer(c *conn, m inbound) error {
 		return rm.customerEvents(c, m.Events)
 	case "consent":
 		return rm.customerConsent(c, m)
+	case "control_refused":
+		return rm.customerRefused(m)
 	case "end":
 		return rm.end(c, PartyCustomer, EndByCustomer)
 	}
