@@ -29,6 +29,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Require(httpx.KindStaff, httpx.RoleAgent))
 		r.Post("/v1/agent/cases/{id}/messages", h.agentCaseMessage)
+		r.Get("/v1/agent/cases/{id}/conversation", h.agentCaseConversation)
 		r.Get("/v1/agent/conversations/{id}", h.agentConversation)
 		r.Post("/v1/agent/conversations/{id}/messages", h.agentMessage)
 	})
@@ -112,6 +113,23 @@ func (h *Handler) postAgent(w http.ResponseWriter, r *http.Request, convID strin
 		return
 	}
 	httpx.WriteJSON(w, http.StatusCreated, m)
+}
+
+// agentCaseConversation is the chat a dispute came from, with its transcript
+// (as stored: secrets masked), for the agent console's case view:
+// {"conversation": {...}, "messages": [...]}; 404 when the dispute has no chat.
+func (h *Handler) agentCaseConversation(w http.ResponseWriter, r *http.Request) {
+	convID, err := h.svc.ConversationForDispute(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	c, msgs, err := h.svc.AgentView(r.Context(), convID)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"conversation": c, "messages": msgs})
 }
 
 func (h *Handler) agentConversation(w http.ResponseWriter, r *http.Request) {

@@ -121,13 +121,23 @@ func insertHandoff(ctx context.Context, tx pgx.Tx, h Handoff) error {
 	if err != nil {
 		return fmt.Errorf("insert handoff: %w", err)
 	}
-	return nil
+	return notifyQueue(ctx, tx, h.ID, "open")
 }
 
 func closeHandoffs(ctx context.Context, tx pgx.Tx, disputeID string, now time.Time) error {
-	_, err := tx.Exec(ctx, `UPDATE handoffs SET status = 'closed', closed_at = $2 WHERE dispute_id = $1 AND status <> 'closed'`, disputeID, now)
+	rows, err := tx.Query(ctx, `UPDATE handoffs SET status = 'closed', closed_at = $2 WHERE dispute_id = $1 AND status <> 'closed'
+		RETURNING id`, disputeID, now)
 	if err != nil {
 		return fmt.Errorf("close handoffs: %w", err)
+	}
+	closed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("close handoffs: %w", err)
+	}
+	for _, id := range closed {
+		if err := notifyQueue(ctx, tx, id, "closed"); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -154,6 +164,9 @@ func (s *Service) Claim(ctx context.Context, handoffID, agentID string) (Handoff
 		}
 		if err != nil {
 			return fmt.Errorf("claim: %w", err)
+		}
+		if err := notifyQueue(ctx, tx, h.ID, h.Status); err != nil {
+			return err
 		}
 		if h.DisputeID == "" {
 			return nil // a conversation's handoff has no dispute log

@@ -8,7 +8,8 @@ import (
 
 // Handler serves the disputes domain over HTTP.
 type Handler struct {
-	svc *Service
+	svc  *Service
+	feed *QueueFeed // nil: no live queue stream
 }
 
 // NewHandler returns the HTTP handler for svc.
@@ -42,6 +43,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Require(httpx.KindStaff, httpx.RoleAgent))
 		r.Get("/v1/agent/queue", h.queue)
+		r.Get("/v1/agent/queue/stream", h.queueStream)
 		r.Get("/v1/agent/handoffs/{id}", h.handoff)
 		r.Post("/v1/agent/handoffs/{id}/claim", h.claim)
 		r.Get("/v1/agent/cases/{id}", h.agentCase)

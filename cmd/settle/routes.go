@@ -29,6 +29,8 @@ type services struct {
 	disputes *disputes.Service
 	chat     *chatbot.Service  // nil: no conversations (tests that need none)
 	cobrowse *cobrowse.Handler // nil: no relay (tests that need none)
+	// queueFeed serves the agent queue's event stream; nil: that stream answers 503.
+	queueFeed *disputes.QueueFeed
 }
 
 // router wires every feature's routes behind the platform middleware. This is
@@ -43,6 +45,9 @@ func (a *app) router(cfg config.Config, s services, log *slog.Logger) http.Handl
 		SessionTTL: cfg.StaffSessionTTL, SecureCookie: cfg.CookieSecure,
 	})
 	orders := disputes.NewHandler(disputeSvc)
+	if s.queueFeed != nil {
+		orders.UseQueueFeed(s.queueFeed)
+	}
 
 	r := chi.NewRouter()
 	r.NotFound(httpx.NotFound)
