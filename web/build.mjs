@@ -48,6 +48,29 @@ async function buildPage(page) {
   return outputs.map((f) => `dist/${page.name}/${f}`).concat(`dist/${page.name}/index.html`);
 }
 
+// The cobrowse SDK for integrators (web/sdk): unhashed names, so a page can
+// link them for good — an ES module, a classic script that defines
+// window.SettleCobrowse, and the stylesheet of its UI.
+async function buildSdk() {
+  const outdir = path.join(root, 'dist', 'sdk');
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+  };
+  await build({ ...common, entryPoints: ['sdk/index.ts'], outfile: 'dist/sdk/settle-cobrowse.mjs', format: 'esm' });
+  await build({ ...common, entryPoints: ['sdk/index.ts'], outfile: 'dist/sdk/settle-cobrowse.js', format: 'iife', globalName: 'SettleCobrowse' });
+  await build({ ...common, entryPoints: ['sdk/sdk.css'], outfile: 'dist/sdk/settle-cobrowse.css' });
+  return ['dist/sdk/settle-cobrowse.css', 'dist/sdk/settle-cobrowse.js', 'dist/sdk/settle-cobrowse.mjs'];
+}
+
 const written = [];
 for (const page of pages) written.push(...(await buildPage(page)));
+written.push(...(await buildSdk()));
 console.log(written.sort().join('\n'));

@@ -32,6 +32,25 @@ var pages = []string{"app", "ops"}
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// replayCSP is csp for the pages that show cobrowse sessions through rrweb's
+// replayer: the agent console (live) and the ops console (recordings). The
+// replayer rebuilds the customer's page in a sandboxed about:blank iframe,
+// which inherits this policy, and restores the page's stylesheets as <style>
+// elements and its inline style attributes — inline styles, which csp
+// forbids. Only style-src is relaxed: scripts stay 'self' (and the iframe's
+// sandbox runs none at all), and what is styled has been through the
+// server's gate, which drops CSS text it cannot vouch for.
+const replayCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// pageCSP overrides csp for some pages.
+var pageCSP = map[string]string{"agent": replayCSP, "ops": replayCSP}
+
+// assets are directories of files served as they are, with no page behind
+// them: the cobrowse SDK for integrators (dist/sdk), which other sites load,
+// so it may be fetched from any origin.
+var assets = []string{"sdk"}
+
 // hashed matches the names esbuild gives built files ("app-RPEUMNX7.js"):
 // their content never changes under the same name, so browsers may keep them.
 var hashed = regexp.MustCompile(`-[A-Z0-9]{8}\.[a-z0-9]+$`)
@@ -45,13 +64,16 @@ type file struct {
 }
 
 // Routes mounts every page: /app/ (the customer demo app), /ops/ (the ops
-// console). It is mounted outside the API's authentication: the pages are
+// console), and the cobrowse SDK's files under /sdk/. It is mounted outside the API's authentication: the pages are
 // public files; their API calls carry the credentials.
 func Routes(r chi.Router) {
 	h := Handler()
 	for _, p := range pages {
 		r.Handle("/"+p, h)
 		r.Handle("/"+p+"/*", h)
+	}
+	for _, a := range assets {
+		r.Handle("/"+a+"/*", h)
 	}
 }
 
@@ -145,6 +167,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if f, ok := h.asset(r.URL.Path); ok {
+		if f == nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+		h.write(w, r, f, csp)
+		return
+	}
 	page, rest, ok := h.split(r.URL.Path)
 	if !ok {
 		http.NotFound(w, r)
@@ -172,7 +205,22 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = h.files["/"+page+"/index.html"]
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	h.write(w, r, f)
+	policy := csp
+	if p, ok := pageCSP[page]; ok {
+		policy = p
+	}
+	h.write(w, r, f, policy)
+}
+
+// asset finds a file under one of the assets directories: ok says whether
+// the path is under one, f is nil when no such file exists.
+func (h *handler) asset(p string) (f *file, ok bool) {
+	for _, a := range assets {
+		if strings.HasPrefix(p, "/"+a+"/") {
+			return h.files[p], true
+		}
+	}
+	return nil, false
 }
 
 // split finds the page a path belongs to: "/app/purchases" → ("app",
@@ -189,10 +237,10 @@ func (h *handler) split(p string) (page, rest string, ok bool) {
 	return "", "", false
 }
 
-func (h *handler) write(w http.ResponseWriter, r *http.Request, f *file) {
+func (h *handler) write(w http.ResponseWriter, r *http.Request, f *file, policy string) {
 	hd := w.Header()
 	hd.Set("Content-Type", f.ctype)
-	hd.Set("Content-Security-Policy", csp)
+	hd.Set("Content-Security-Policy", policy)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("Cross-Origin-Opener-Policy", "same-origin")

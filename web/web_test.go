@@ -41,7 +41,14 @@ func TestPagesServeIndexForClientRoutes(t *testing.T) {
 				t.Errorf("Cache-Control = %q, want no-cache", got)
 			}
 			csp := rec.Header().Get("Content-Security-Policy")
-			if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+			if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe-eval") {
+				t.Errorf("Content-Security-Policy = %q", csp)
+			}
+			// Only the pages that replay cobrowse sessions allow inline
+			// styles (rrweb's replayer needs them), and never inline scripts.
+			inline := strings.Contains(csp, "unsafe-inline")
+			replays := strings.HasPrefix(target, "/ops/") || strings.HasPrefix(target, "/agent/")
+			if inline != replays || strings.Count(csp, "unsafe-inline") > 1 || (inline && !strings.Contains(csp, "style-src 'self' 'unsafe-inline';")) {
 				t.Errorf("Content-Security-Policy = %q", csp)
 			}
 			body := rec.Body.String()
@@ -130,5 +137,27 @@ func TestGzipAndConditionalRequests(t *testing.T) {
 func TestOtherPathsAreNotServed(t *testing.T) {
 	if rec := serve(t, http.MethodGet, "/application", nil); rec.Code != http.StatusNotFound {
 		t.Fatalf("/application status = %d, want 404", rec.Code)
+	}
+}
+
+// The cobrowse SDK is served as it is, to any origin, with no page behind it.
+func TestSDKFiles(t *testing.T) {
+	for _, name := range []string{"settle-cobrowse.js", "settle-cobrowse.mjs", "settle-cobrowse.css"} {
+		rec := serve(t, http.MethodGet, "/sdk/"+name, nil)
+		if rec.Code != http.StatusOK || rec.Body.Len() < 1000 {
+			t.Fatalf("%s: status %d, %d bytes", name, rec.Code, rec.Body.Len())
+		}
+		if rec.Header().Get("Access-Control-Allow-Origin") != "*" || rec.Header().Get("Cache-Control") != "no-cache" {
+			t.Errorf("%s: headers %v", name, rec.Header())
+		}
+		if strings.Contains(rec.Header().Get("Content-Security-Policy"), "unsafe-inline") {
+			t.Errorf("%s: CSP %q", name, rec.Header().Get("Content-Security-Policy"))
+		}
+	}
+	if got := serve(t, http.MethodGet, "/sdk/missing.js", nil).Code; got != http.StatusNotFound {
+		t.Errorf("a missing SDK file: status %d, want 404", got)
+	}
+	if got := serve(t, http.MethodGet, "/sdk/", nil).Code; got != http.StatusNotFound {
+		t.Errorf("/sdk/: status %d, want 404", got)
 	}
 }

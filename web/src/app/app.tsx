@@ -2,7 +2,7 @@
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { CardPage } from './card';
 import { ChatWidget } from './chat';
-import { ShareScreenPlaceholder } from './cobrowse_placeholder';
+import { ShareScreen, stopCobrowse } from './cobrowse';
 import { DisputePage, Disputes } from './disputes';
 import { PickCustomer } from './pick';
 import { ProfilePage } from './profile';
@@ -32,9 +32,8 @@ export function App() {
       <a class="skip-link" href="#main">
         Skip to content
       </a>
-      <Header name={session.name} />
+      <Header name={session.name} customerId={session.customerId} />
       <Route path={loc.path} query={loc.query} />
-      <ShareScreenPlaceholder />
       <ChatWidget key={session.customerId} />
     </>
   );
@@ -63,7 +62,7 @@ function Route({ path, query }: { path: string; query: URLSearchParams }) {
   );
 }
 
-function Header({ name }: { name?: string }) {
+function Header({ name, customerId }: { name?: string; customerId?: string }) {
   return (
     <header class="topbar">
       <div class="topbar-inner">
@@ -94,11 +93,13 @@ function Header({ name }: { name?: string }) {
         <div class="topbar-end">
           {name ? (
             <>
+              {customerId && <ShareScreen customerId={customerId} />}
               <span class="who">{name}</span>
               <button
                 type="button"
                 class="button secondary small"
                 onClick={() => {
+                  stopCobrowse();
                   endSession();
                   navigate('/app/', { replace: true });
                 }}

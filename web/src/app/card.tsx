@@ -45,32 +45,32 @@ export function CardPage() {
         <p data-settle-unredact>The virtual card for paying with Loop anywhere cards are accepted. This is a demo: the number is a fictional test number.</p>
       </div>
       <section class="card-visual" aria-label="Card details">
-        <div class="card-visual-top">
+        <div class="card-visual-top" data-settle-unredact>
           <span class="card-brand">Loop</span>
           <span class="card-kind">VISA · virtual</span>
         </div>
         <div class="card-field card-number">
-          <label for="cc-number">Card number</label>
+          <label for="cc-number" data-settle-unredact>Card number</label>
           <input id="cc-number" name="cc-number" type="text" readOnly autocomplete="cc-number" inputMode="numeric" value={groups(number)} data-settle-secret />
         </div>
         <div class="card-visual-bottom">
           <div class="card-field">
-            <label for="cc-name">Name on card</label>
+            <label for="cc-name" data-settle-unredact>Name on card</label>
             <input id="cc-name" name="cc-name" type="text" readOnly autocomplete="cc-name" value={s?.name ?? ''} data-settle-secret />
           </div>
           <div class="card-field card-short">
-            <label for="cc-exp">Expires</label>
+            <label for="cc-exp" data-settle-unredact>Expires</label>
             <input id="cc-exp" name="cc-exp" type="text" readOnly autocomplete="cc-exp" value={expiry} data-settle-secret />
           </div>
           <div class="card-field card-short">
-            <label for="cc-csc">CVC</label>
+            <label for="cc-csc" data-settle-unredact>CVC</label>
             <input id="cc-csc" name="cc-csc" type="text" readOnly autocomplete="cc-csc" inputMode="numeric" value={cvc} data-settle-secret />
           </div>
         </div>
       </section>
       <section class="card">
         <h2 data-settle-unredact>Keep it safe</h2>
-        <p>We will never ask for your card number, CVC or PIN in chat or on a call. If you share your screen with our support team, these details are hidden from them automatically.</p>
+        <p data-settle-unredact>We will never ask for your card number, CVC or PIN in chat or on a call. If you share your screen with our support team, these details are hidden from them automatically.</p>
       </section>
     </main>
   );

@@ -7,6 +7,7 @@ import { Link } from '../shared/router';
 import type { ChatMessage, Citation, Conversation, QuickReply, SendResult } from '../shared/types';
 import { humanize } from '../shared/format';
 import { reasonShort } from '../shared/vocab';
+import { cobrowseRequested } from './cobrowse';
 import { api, currentSession, dataChanged } from './session';
 
 interface Line {
@@ -197,6 +198,9 @@ export function ChatWidget() {
       case 'agent_message':
         setWaiting(false);
         append({ key: key(), role: 'agent', text: String(f.text ?? '') });
+        break;
+      case 'cobrowse_request':
+        cobrowseRequested(); // the SDK asks for consent in its own dialog
         break;
       case 'agent_joined':
         setCase((k) => ({ ...k, agentJoined: true }));

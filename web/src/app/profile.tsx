@@ -32,11 +32,11 @@ export function ProfilePage() {
               <dt data-settle-unredact>Name</dt>
               <dd>{c.name}</dd>
               <dt data-settle-unredact>Email</dt>
-              <dd>{c.email}</dd>
+              <dd data-settle-secret>{c.email}</dd>
               <dt data-settle-unredact>Phone</dt>
-              <dd>{c.phone}</dd>
+              <dd data-settle-secret>{c.phone}</dd>
               <dt data-settle-unredact>Address</dt>
-              <dd>
+              <dd data-settle-secret>
                 <address>{c.address}</address>
               </dd>
               <dt data-settle-unredact>Customer number</dt>

@@ -1,0 +1,226 @@
+// The SDK's own UI, in plain DOM so any app can use it: the consent dialog,
+// the "an agent is viewing" banner, the agent's pointer, drawings and
+// highlights. All of it lives under one element with UI_CLASS, which the
+// recorder blocks: the agent never sees it, and it never shows page data.
+import { UI_CLASS } from './privacy';
+
+export type Capability = 'view' | 'pointer' | 'draw' | 'control';
+
+export const CAPABILITY_WORDS: Record<Capability, { label: string; detail: string }> = {
+  view: { label: 'See this app', detail: 'Your screen in this app, with personal details hidden.' },
+  pointer: { label: 'Point', detail: 'Show a pointer and highlight things on your screen.' },
+  draw: { label: 'Draw', detail: 'Draw on your screen to show you where to look.' },
+  control: { label: 'Control', detail: 'Click, scroll and type for you. Never in hidden fields.' },
+};
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: (Node | string | null | false)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') el.className = v;
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== false) el.append(c);
+  return el;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export class UI {
+  readonly root: HTMLDivElement;
+  private dialog: HTMLElement | null = null;
+  private banner: HTMLElement | null = null;
+  private pointer: HTMLElement;
+  private svg: SVGSVGElement;
+  private highlightBox: HTMLElement;
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private lastFocus: Element | null = null;
+
+  constructor() {
+    this.root = h('div', { class: `${UI_CLASS} settle-cb-root`, 'data-settle-cobrowse': '' });
+    this.pointer = h('div', { class: 'settle-cb-pointer', 'aria-hidden': 'true', hidden: '' });
+    this.svg = document.createElementNS(SVG, 'svg');
+    this.svg.setAttribute('class', 'settle-cb-drawing');
+    this.svg.setAttribute('aria-hidden', 'true');
+    this.highlightBox = h('div', { class: 'settle-cb-highlight', 'aria-hidden': 'true', hidden: '' });
+    this.root.append(this.svg, this.highlightBox, this.pointer);
+  }
+
+  mount() {
+    if (!this.root.isConnected) document.body.append(this.root);
+  }
+
+  unmount() {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.closeDialog();
+    this.hideBanner();
+    this.root.remove();
+  }
+
+  /** Asks for consent. Resolves with the granted capabilities, or null when declined. */
+  askConsent(requested: Capability[], opts: { title?: string; intro?: string } = {}): Promise<Capability[] | null> {
+    return new Promise((resolve) => {
+      const boxes: [Capability, HTMLInputElement][] = [];
+      const list = h('ul', { class: 'settle-cb-caps' });
+      const order: Capability[] = ['view', 'pointer', 'draw', 'control'];
+      for (const c of order.filter((c) => c === 'view' || requested.includes(c))) {
+        const id = `settle-cb-cap-${c}`;
+        const box = h('input', { type: 'checkbox', id, name: c });
+        box.checked = true;
+        if (c === 'view') box.disabled = true;
+        boxes.push([c, box]);
+        list.append(
+          h('li', {}, box, h('label', { for: id }, h('strong', {}, CAPABILITY_WORDS[c].label), h('span', {}, CAPABILITY_WORDS[c].detail))),
+        );
+      }
+      const allow = h('button', { type: 'button', class: 'settle-cb-button primary' }, 'Allow');
+      const decline = h('button', { type: 'button', class: 'settle-cb-button' }, 'Decline');
+      const done = (v: Capability[] | null) => {
+        this.closeDialog();
+        resolve(v);
+      };
+      allow.addEventListener('click', () => done(boxes.filter(([, b]) => b.checked).map(([c]) => c)));
+      decline.addEventListener('click', () => done(null));
+      this.openDialog(
+        opts.title ?? 'Share your screen with support?',
+        [
+          h('p', {}, opts.intro ?? 'A support agent asks to see this app to help with your case. They can:'),
+          list,
+          h('p', { class: 'settle-cb-small' }, 'Card numbers, passwords and your personal details stay hidden. You can stop at any time.'),
+        ],
+        [decline, allow],
+        () => done(null),
+      );
+    });
+  }
+
+  /** Asks whether the agent may control the page. */
+  askControl(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const allow = h('button', { type: 'button', class: 'settle-cb-button primary' }, 'Allow control');
+      const deny = h('button', { type: 'button', class: 'settle-cb-button' }, 'Not now');
+      const done = (v: boolean) => {
+        this.closeDialog();
+        resolve(v);
+      };
+      allow.addEventListener('click', () => done(true));
+      deny.addEventListener('click', () => done(false));
+      this.openDialog(
+        'Let the agent click and type for you?',
+        [h('p', {}, 'The agent asks to click, scroll and type in this app on your behalf. They can never type into hidden fields such as your card details. You can take control back at any time.')],
+        [deny, allow],
+        () => done(false),
+      );
+    });
+  }
+
+  private openDialog(title: string, body: Node[], buttons: HTMLElement[], onEscape: () => void) {
+    this.closeDialog();
+    this.lastFocus = document.activeElement;
+    const titleId = 'settle-cb-dialog-title';
+    const dialog = h(
+      'div',
+      { class: 'settle-cb-backdrop' },
+      h('div', { class: 'settle-cb-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), ...body, h('div', { class: 'settle-cb-actions' }, ...buttons)),
+    );
+    dialog.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onEscape();
+      } else if (e.key === 'Tab') {
+        // Keep focus inside the dialog.
+        const f = Array.from(dialog.querySelectorAll<HTMLElement>('button, input:not([disabled])'));
+        const i = f.indexOf(document.activeElement as HTMLElement);
+        if (e.shiftKey && i <= 0) {
+          e.preventDefault();
+          f[f.length - 1]?.focus();
+        } else if (!e.shiftKey && i === f.length - 1) {
+          e.preventDefault();
+          f[0]?.focus();
+        }
+      }
+    });
+    this.dialog = dialog;
+    this.root.append(dialog);
+    buttons[buttons.length - 1]?.focus();
+  }
+
+  closeDialog() {
+    if (!this.dialog) return;
+    this.dialog.remove();
+    this.dialog = null;
+    if (this.lastFocus instanceof HTMLElement && this.lastFocus.isConnected) this.lastFocus.focus();
+  }
+
+  /** Shows (or updates) the banner while a session is active. */
+  showBanner(caps: Capability[], actions: { stop: () => void; revokeControl: () => void }) {
+    this.hideBanner();
+    const stop = h('button', { type: 'button', class: 'settle-cb-button danger small' }, 'Stop sharing');
+    stop.addEventListener('click', actions.stop);
+    let revoke: HTMLButtonElement | null = null;
+    if (caps.includes('control')) {
+      revoke = h('button', { type: 'button', class: 'settle-cb-button small' }, 'Take back control');
+      revoke.addEventListener('click', actions.revokeControl);
+    }
+    const what = caps.includes('control') ? 'is viewing and can control this app' : 'is viewing this app';
+    this.banner = h(
+      'div',
+      { class: 'settle-cb-banner', role: 'status' },
+      h('span', { class: 'settle-cb-live', 'aria-hidden': 'true' }),
+      h('span', { class: 'settle-cb-banner-text' }, `A support agent ${what}. Personal details are hidden.`),
+      revoke,
+      stop,
+    );
+    this.root.append(this.banner);
+  }
+
+  hideBanner() {
+    this.banner?.remove();
+    this.banner = null;
+    this.clearOverlay();
+  }
+
+  /** A short message that goes away by itself. */
+  toast(text: string) {
+    const t = h('div', { class: 'settle-cb-toast', role: 'status' }, text);
+    this.root.append(t);
+    this.later(() => t.remove(), 6000);
+  }
+
+  showPointer(x: number, y: number) {
+    this.pointer.hidden = false;
+    this.pointer.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  draw(points: { x: number; y: number }[]) {
+    const line = document.createElementNS(SVG, 'polyline');
+    line.setAttribute('points', points.map((p) => `${p.x},${p.y}`).join(' '));
+    this.svg.append(line);
+    this.later(() => line.remove(), 5000);
+  }
+
+  highlight(el: Element) {
+    const r = el.getBoundingClientRect();
+    const b = this.highlightBox;
+    b.hidden = false;
+    b.style.left = `${r.left - 4}px`;
+    b.style.top = `${r.top - 4}px`;
+    b.style.width = `${r.width + 8}px`;
+    b.style.height = `${r.height + 8}px`;
+    this.later(() => (b.hidden = true), 3000);
+  }
+
+  clearOverlay() {
+    this.pointer.hidden = true;
+    this.highlightBox.hidden = true;
+    this.svg.replaceChildren();
+  }
+
+  private later(f: () => void, ms: number) {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      f();
+    }, ms);
+    this.timers.add(t);
+  }
+}
