@@ -3,6 +3,9 @@ GO      ?= go
 BIN     := bin/settle
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/settle?sslmode=disable
 export SETTLE_ADDR  ?= 127.0.0.1:8080
+# How long `make test` fuzzes the redaction gate (the property: no card
+# number and no text of a non-allowlisted node ever leaves it).
+FUZZTIME ?= 60s
 
 .PHONY: run test build db migrate seed vet clean web web-check e2e
 
@@ -17,6 +20,7 @@ run: db build
 test: db
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(GO) test -run '^$$' -fuzz '^FuzzGate$$' -fuzztime $(FUZZTIME) ./cobrowse
 
 ## build: compile the settle binary into bin/
 build:
