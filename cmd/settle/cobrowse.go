@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -14,62 +12,22 @@ import (
 	"github.com/settlehq/settle/chatbot"
 	"github.com/settlehq/settle/cobrowse"
 	"github.com/settlehq/settle/disputes"
+	"github.com/settlehq/settle/internal/config"
 )
 
 // cobrowseApp is cobrowse wired for serve: the service, the relay hub (with
 // the in-process broker), WebSocket tickets and the retention job.
 type cobrowseApp struct {
-	handler  *cobrowse.Handler
-	hub      *cobrowse.Hub
-	jobs     *cobrowse.Jobs
-	stopHub  context.CancelFunc
-	settings cobrowseSettings
+	handler *cobrowse.Handler
+	hub     *cobrowse.Hub
+	jobs    *cobrowse.Jobs
+	stopHub context.CancelFunc
 }
 
-// cobrowseSettings are cobrowse's environment settings. They are read here
-// rather than in internal/config, which this feature does not own yet.
-type cobrowseSettings struct {
-	idle      time.Duration // SETTLE_COBROWSE_IDLE_TIMEOUT: active without customer events
-	retention time.Duration // SETTLE_COBROWSE_RETENTION: recordings kept after a session ends
-}
-
-func (a *app) cobrowseSettings() (cobrowseSettings, error) {
-	s := cobrowseSettings{idle: 5 * time.Minute, retention: 90 * 24 * time.Hour}
-	var err error
-	if v := a.getenv("SETTLE_COBROWSE_IDLE_TIMEOUT"); v != "" {
-		if s.idle, err = parseDays(v); err != nil || s.idle < 30*time.Second {
-			return s, fmt.Errorf("config: SETTLE_COBROWSE_IDLE_TIMEOUT must be a duration of at least 30s, e.g. 5m")
-		}
-	}
-	if v := a.getenv("SETTLE_COBROWSE_RETENTION"); v != "" {
-		if s.retention, err = parseDays(v); err != nil || s.retention < time.Hour {
-			return s, fmt.Errorf("config: SETTLE_COBROWSE_RETENTION must be a duration of at least 1h, e.g. 90d or 720h")
-		}
-	}
-	return s, nil
-}
-
-// parseDays is time.ParseDuration plus whole days ("90d").
-func parseDays(v string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("bad days %q", v)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(v)
-}
-
-// startCobrowse builds cobrowse and starts its sweeper and retention job.
 // notifier (may be nil) tells customers of agents' requests.
-func (a *app) startCobrowse(ctx context.Context, pool *pgxpool.Pool, disputeSvc *disputes.Service, notifier cobrowse.Notifier, log *slog.Logger) (*cobrowseApp, error) {
-	st, err := a.cobrowseSettings()
-	if err != nil {
-		return nil, err
-	}
+func (a *app) startCobrowse(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, disputeSvc *disputes.Service, notifier cobrowse.Notifier, log *slog.Logger) (*cobrowseApp, error) {
 	svc := cobrowse.NewService(pool, cobrowse.Config{Clock: a.clock, IDs: a.ids, Cases: disputeCases{disputeSvc},
-		Notifier: notifier, Log: log, IdleTimeout: st.idle, Retention: st.retention})
+		Notifier: notifier, Log: log, IdleTimeout: cfg.CobrowseIdleTimeout, Retention: cfg.CobrowseRetention})
 	hub := cobrowse.NewHub(svc, cobrowse.NewMemoryBroker(), cobrowse.HubConfig{Clock: a.clock, IDs: a.ids, Log: log})
 	svc.OnChange(hub.Changed)
 	jobs, err := cobrowse.NewJobs(pool, svc, log)
@@ -81,9 +39,8 @@ func (a *app) startCobrowse(ctx context.Context, pool *pgxpool.Pool, disputeSvc 
 	}
 	hubCtx, stopHub := context.WithCancel(ctx)
 	go hub.Run(hubCtx)
-	log.Info("cobrowse", slog.Duration("idle_timeout", st.idle), slog.Duration("retention", st.retention))
 	return &cobrowseApp{handler: cobrowse.NewHandler(svc, hub, cobrowse.NewTickets(pool, a.clock, a.ids)),
-		hub: hub, jobs: jobs, stopHub: stopHub, settings: st}, nil
+		hub: hub, jobs: jobs, stopHub: stopHub}, nil
 }
 
 // stop closes every relay connection (storing the rest of each recording)

@@ -49,7 +49,7 @@ func TestCobrowseThroughTheRouter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb, err := a.startCobrowse(ctx, pool, svc, chatNotifier{chat.Hub()}, log)
+	cb, err := a.startCobrowse(ctx, cfg, pool, svc, chatNotifier{chat.Hub()}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,32 +137,6 @@ func TestCobrowseThroughTheRouter(t *testing.T) {
 	}
 	if status, ended := call("POST", "/v1/cobrowse/sessions/"+sid+"/end", agent, nil); status != 200 || ended["status"] != "ended" {
 		t.Fatalf("end: %d %v", status, ended)
-	}
-}
-
-func TestCobrowseSettings(t *testing.T) {
-	for _, tt := range []struct {
-		env       map[string]string
-		idle, ret time.Duration
-		bad       string
-	}{
-		{nil, 5 * time.Minute, 90 * 24 * time.Hour, ""},
-		{map[string]string{"SETTLE_COBROWSE_IDLE_TIMEOUT": "2m", "SETTLE_COBROWSE_RETENTION": "30d"}, 2 * time.Minute, 30 * 24 * time.Hour, ""},
-		{map[string]string{"SETTLE_COBROWSE_RETENTION": "720h"}, 5 * time.Minute, 720 * time.Hour, ""},
-		{map[string]string{"SETTLE_COBROWSE_IDLE_TIMEOUT": "1s"}, 0, 0, "SETTLE_COBROWSE_IDLE_TIMEOUT"},
-		{map[string]string{"SETTLE_COBROWSE_RETENTION": "soon"}, 0, 0, "SETTLE_COBROWSE_RETENTION"},
-	} {
-		a, _, _ := testApp(tt.env)
-		s, err := a.cobrowseSettings()
-		if tt.bad != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.bad) {
-				t.Errorf("%v: got %v", tt.env, err)
-			}
-			continue
-		}
-		if err != nil || s.idle != tt.idle || s.retention != tt.ret {
-			t.Errorf("%v: got %+v %v", tt.env, s, err)
-		}
 	}
 }
 

@@ -57,7 +57,7 @@ the demo staff accounts and merchant API keys.`)
 	if err != nil {
 		return err
 	}
-	cb, err := a.startCobrowse(ctx, pool, disputeSvc, chatNotifier{chat.Hub()}, log)
+	cb, err := a.startCobrowse(ctx, cfg, pool, disputeSvc, chatNotifier{chat.Hub()}, log)
 	if err != nil {
 		return err
 	}

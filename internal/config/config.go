@@ -48,6 +48,9 @@ type Config struct {
 	ChatModel      string // SETTLE_CHAT_MODEL
 	EmbeddingModel string // SETTLE_EMBEDDING_MODEL
 	EmbeddingDims  int    // SETTLE_EMBEDDING_DIMS: 0 = the model's default
+
+	CobrowseIdleTimeout time.Duration // SETTLE_COBROWSE_IDLE_TIMEOUT: an active session without customer events ends
+	CobrowseRetention   time.Duration // SETTLE_COBROWSE_RETENTION: recordings kept after a session ends ("90d")
 }
 
 // DefaultDatabaseURL is the local development database `make db` creates.
@@ -73,6 +76,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ChatModel:            p.str("SETTLE_CHAT_MODEL", "gpt-4o-mini"),
 		EmbeddingModel:       p.str("SETTLE_EMBEDDING_MODEL", "text-embedding-3-small"),
 		EmbeddingDims:        int(p.int64("SETTLE_EMBEDDING_DIMS", 0, 0, 4096)),
+		CobrowseIdleTimeout:  p.longDuration("SETTLE_COBROWSE_IDLE_TIMEOUT", 5*time.Minute, 30*time.Second, "5m"),
+		CobrowseRetention:    p.longDuration("SETTLE_COBROWSE_RETENTION", 90*24*time.Hour, time.Hour, "90d or 720h"),
 	}
 	c.AIEngine = p.oneOf("SETTLE_AI_ENGINE", defaultEngine(c), "local", "llm")
 	p.check("DATABASE_URL", validDatabaseURL(c.DatabaseURL.Reveal()))
@@ -120,6 +125,8 @@ func (c Config) fields() [][2]string {
 		{"SETTLE_CHAT_MODEL", c.ChatModel},
 		{"SETTLE_EMBEDDING_MODEL", c.EmbeddingModel},
 		{"SETTLE_EMBEDDING_DIMS", strconv.Itoa(c.EmbeddingDims)},
+		{"SETTLE_COBROWSE_IDLE_TIMEOUT", c.CobrowseIdleTimeout.String()},
+		{"SETTLE_COBROWSE_RETENTION", c.CobrowseRetention.String()},
 	}
 }
 

@@ -36,6 +36,22 @@ func TestLoadValues(t *testing.T) {
 	}
 }
 
+func TestCobrowseDurations(t *testing.T) {
+	for _, tt := range []struct {
+		kv        []string
+		idle, ret time.Duration
+	}{
+		{nil, 5 * time.Minute, 90 * 24 * time.Hour},
+		{[]string{"SETTLE_COBROWSE_IDLE_TIMEOUT", "2m", "SETTLE_COBROWSE_RETENTION", "30d"}, 2 * time.Minute, 30 * 24 * time.Hour},
+		{[]string{"SETTLE_COBROWSE_RETENTION", "720h"}, 5 * time.Minute, 720 * time.Hour},
+	} {
+		c, err := Load(env(tt.kv...))
+		if err != nil || c.CobrowseIdleTimeout != tt.idle || c.CobrowseRetention != tt.ret {
+			t.Errorf("%v: idle %v retention %v, %v", tt.kv, c.CobrowseIdleTimeout, c.CobrowseRetention, err)
+		}
+	}
+}
+
 // Each invalid variable is reported by name, and all of them at once.
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	tests := []struct{ name, value string }{
@@ -54,6 +70,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"SETTLE_AI_ENGINE", "llm"}, // no key or base URL
 		{"OPENAI_BASE_URL", "ftp://models"},
 		{"SETTLE_EMBEDDING_DIMS", "-1"},
+		{"SETTLE_COBROWSE_IDLE_TIMEOUT", "1s"},
+		{"SETTLE_COBROWSE_RETENTION", "soon"},
+		{"SETTLE_COBROWSE_RETENTION", "-3d"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

@@ -93,3 +93,30 @@ func (p *parser) oneOf(name, def string, allowed ...string) string {
 	p.fail(name, "is %q: want one of %s", v, strings.Join(allowed, ", "))
 	return def
 }
+
+// longDuration is a duration of at least min that may also be given in whole
+// days ("90d"), for retention-like settings.
+func (p *parser) longDuration(name string, def, min time.Duration, example string) time.Duration {
+	v := p.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := parseDays(v)
+	if err != nil || d < min {
+		p.fail(name, "is %q: want a duration of at least %s, e.g. %s", v, min, example)
+		return def
+	}
+	return d
+}
+
+// parseDays is time.ParseDuration plus whole days ("90d").
+func parseDays(v string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad days %q", v)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}
