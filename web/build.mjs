@@ -9,6 +9,7 @@ import path from 'node:path';
 const pages = [
   { name: 'app', title: 'Loop · Settle demo', lang: 'en' },
   { name: 'ops', title: 'Settle ops console', lang: 'en' },
+  { name: 'agent', title: 'Settle agent console', lang: 'en' },
 ];
 
 const root = path.dirname(new URL(import.meta.url).pathname);

@@ -23,8 +23,8 @@ var dist embed.FS
 
 // pages are the single-page apps under dist/, by URL prefix. A page's client
 // routes (any path below the prefix without a file extension) get its
-// index.html; the agent console joins as "agent" when it is built.
-var pages = []string{"app", "ops"}
+// index.html.
+var pages = []string{"app", "ops", "agent"}
 
 // csp is the Content-Security-Policy of every page: scripts and styles only
 // from files served here (no inline script, no eval), API calls and

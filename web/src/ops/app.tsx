@@ -1,9 +1,11 @@
-// The ops console: sign-in, then outcomes, metrics, rules and a dispute's audit log.
+// The ops console: sign-in, then outcomes, metrics, rules, screen-share
+// recordings and a dispute's audit log.
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { DisputeAudit } from './dispute';
 import { Login } from './login';
 import { MetricsPage } from './metrics';
 import { Outcomes } from './outcomes';
+import { RecordingPage, Recordings } from './recordings';
 import { RulesPage } from './rules';
 import { currentStaff, signOut } from './session';
 
@@ -43,6 +45,8 @@ function Page({ path, q }: { path: string; q: URLSearchParams }) {
   if (match('/ops/outcomes', path)) return <Outcomes q={q} />;
   if (match('/ops/metrics', path)) return <MetricsPage q={q} />;
   if (match('/ops/rules', path)) return <RulesPage />;
+  if (match('/ops/recordings', path)) return <Recordings q={q} />;
+  if ((p = match('/ops/recordings/:id', path))) return <RecordingPage id={p.id} />;
   if ((p = match('/ops/disputes/:id', path))) return <DisputeAudit id={p.id} />;
   return (
     <main id="main">
@@ -80,6 +84,11 @@ function Header({ email }: { email?: string }) {
               <li>
                 <Link section href="/ops/rules">
                   Rules
+                </Link>
+              </li>
+              <li>
+                <Link section href="/ops/recordings">
+                  Recordings
                 </Link>
               </li>
             </ul>

@@ -1,10 +1,11 @@
-// One dispute for ops: its state, decisions and reviews, and the hash-chained
-// audit log with whether the chain verifies.
+// One dispute for ops: its state, decisions and reviews, its screen-share
+// recordings, and the hash-chained audit log with whether the chain verifies.
 import { formatDateTime, formatMoney, humanize } from '../shared/format';
 import { Link, useFocusHeading } from '../shared/router';
 import type { AuditLog, DisputeView } from '../shared/types';
 import { Async, Badge, useResource, useTitle } from '../shared/ui';
 import { citationHref } from './outcomes';
+import { type RecordingSummary, RecordingTable } from './recordings';
 import { api } from './session';
 
 interface OpsDispute extends DisputeView {
@@ -28,6 +29,10 @@ export function DisputeAudit({ id }: { id: string }) {
   useFocusHeading(`dispute-${id}`);
   const d = useResource(() => api.get<OpsDispute>(`/v1/ops/disputes/${encodeURIComponent(id)}`), [id]);
   const log = useResource(() => api.get<AuditLog>(`/v1/ops/disputes/${encodeURIComponent(id)}/audit`), [id]);
+  const recs = useResource(
+    () => api.get<{ recordings: RecordingSummary[] }>(`/v1/ops/recordings?dispute_id=${encodeURIComponent(id)}`).then((d) => d.recordings),
+    [id],
+  );
   return (
     <main id="main">
       <Link class="back" href="/ops/outcomes">
@@ -122,6 +127,10 @@ export function DisputeAudit({ id }: { id: string }) {
           </Async>
         </section>
       </div>
+      <section class="card" aria-labelledby="recordings-h">
+        <h2 id="recordings-h">Screen-share recordings</h2>
+        <RecordingTable bare resource={recs} empty="No screen share was recorded for this dispute." />
+      </section>
       <section class="card" aria-labelledby="audit-h">
         <div class="spread">
           <h2 id="audit-h">Audit log</h2>
