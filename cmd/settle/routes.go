@@ -59,6 +59,7 @@ func (a *app) router(cfg config.Config, s services, log *slog.Logger) http.Handl
 	})
 	r.Get("/readyz", readyz(pool))
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	r.Get("/openapi.json", serveOpenAPI)
 	web.Routes(r) // the pages: /app/ (customer demo), /ops/; public files that call the API below
 
 	// Browsers cannot set headers on a WebSocket: they authenticate the
