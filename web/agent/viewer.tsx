@@ -64,7 +64,12 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
   const [status, setStatus] = useState<Status>('connecting');
   const [caps, setCaps] = useState<Capability[]>([]);
   const [endReason, setEndReason] = useState<string>('');
-  const [notice, setNotice] = useState<string>('');
+  const [notice, setNoticeText] = useState<string>('');
+  const [notices, setNotices] = useState(0); // how many so far (a test hook, and a key to re-announce)
+  const setNotice = (t: string) => {
+    setNoticeText(t);
+    if (t) setNotices((n) => n + 1);
+  };
   const [tool, setTool] = useState<Tool>('pointer');
   const [hasPage, setHasPage] = useState(false);
   const [drawing, setDrawing] = useState<Point[] | null>(null);
@@ -197,9 +202,9 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
   // Notices fade after a while.
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => setNotice(''), 6000);
+    const t = setTimeout(() => setNoticeText(''), 6000);
     return () => clearTimeout(t);
-  }, [notice]);
+  }, [notice, notices]);
 
   const send = (m: unknown) => {
     const ws = wsRef.current;
@@ -306,7 +311,7 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
   ];
   const s = scaleRef.current;
   return (
-    <div class="cb-viewer" data-status={status}>
+    <div class="cb-viewer" data-status={status} data-notices={notices}>
       <div class="cb-toolbar" role="toolbar" aria-label="Screen share tools">
         <StatusBadge status={status} />
         <div class="cb-tools" role="radiogroup" aria-label="Tool">
@@ -366,7 +371,7 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
         {status === 'ended' && endWords(endReason)}
       </p>
       {notice && (
-        <p class="cb-notice" role="alert">
+        <p class="cb-notice" role="alert" key={notices}>
           {notice}
         </p>
       )}

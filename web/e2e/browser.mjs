@@ -9,10 +9,10 @@ import { chromium } from 'playwright-core';
 export const BASE = process.env.SETTLE_URL ?? 'http://127.0.0.1:8080';
 const shotsRoot = path.join(path.dirname(new URL(import.meta.url).pathname), 'screenshots');
 
-export async function launch() {
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', ...extraArgs],
   });
 }
 

@@ -398,6 +398,10 @@ export class SettleCobrowse {
   // --- state ------------------------------------------------------------------
 
   private finish(reason?: string, words?: string) {
+    if (this.state.phase === 'ended' || this.state.phase === 'idle') {
+      this.teardown();
+      return;
+    }
     const ended = words ?? (reason ? endWords(reason) : this.state.ended ?? endWords(undefined));
     this.teardown();
     this.set({ phase: 'ended', capabilities: [], ended });

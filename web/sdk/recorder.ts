@@ -57,7 +57,7 @@ export class Recorder {
       inlineStylesheet: true,
       recordCrossOriginIframes: false,
       slimDOMOptions: { script: true, comment: true, headFavicon: true, headWhitespace: true, headMetaSocial: true, headMetaRobots: true, headMetaHttpEquiv: true, headMetaVerification: true, headMetaAuthorship: true },
-      sampling: { mousemove: 50, scroll: 100, input: 'last' },
+      sampling: { mousemove: 50, scroll: 100 },
     });
   }
 

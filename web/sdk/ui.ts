@@ -29,20 +29,31 @@ export class UI {
   readonly root: HTMLDivElement;
   private dialog: HTMLElement | null = null;
   private banner: HTMLElement | null = null;
-  private pointer: HTMLElement;
+  // The overlay is one SVG whose shapes move by their attributes: no style
+  // attribute ever changes, so pages with a strict CSP see no inline style.
   private svg: SVGSVGElement;
-  private highlightBox: HTMLElement;
+  private pointer: SVGCircleElement;
+  private highlightBox: SVGRectElement;
+  private strokes: SVGGElement;
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private lastFocus: Element | null = null;
 
   constructor() {
     this.root = h('div', { class: `${UI_CLASS} settle-cb-root`, 'data-settle-cobrowse': '' });
-    this.pointer = h('div', { class: 'settle-cb-pointer', 'aria-hidden': 'true', hidden: '' });
     this.svg = document.createElementNS(SVG, 'svg');
     this.svg.setAttribute('class', 'settle-cb-drawing');
     this.svg.setAttribute('aria-hidden', 'true');
-    this.highlightBox = h('div', { class: 'settle-cb-highlight', 'aria-hidden': 'true', hidden: '' });
-    this.root.append(this.svg, this.highlightBox, this.pointer);
+    this.highlightBox = document.createElementNS(SVG, 'rect');
+    this.highlightBox.setAttribute('class', 'settle-cb-highlight');
+    this.highlightBox.setAttribute('rx', '6');
+    this.highlightBox.setAttribute('visibility', 'hidden');
+    this.pointer = document.createElementNS(SVG, 'circle');
+    this.pointer.setAttribute('class', 'settle-cb-pointer');
+    this.pointer.setAttribute('r', '9');
+    this.pointer.setAttribute('visibility', 'hidden');
+    this.strokes = document.createElementNS(SVG, 'g');
+    this.svg.append(this.highlightBox, this.strokes, this.pointer);
+    this.root.append(this.svg);
   }
 
   mount() {
@@ -188,32 +199,33 @@ export class UI {
   }
 
   showPointer(x: number, y: number) {
-    this.pointer.hidden = false;
-    this.pointer.style.transform = `translate(${x}px, ${y}px)`;
+    this.pointer.setAttribute('visibility', 'visible');
+    this.pointer.setAttribute('cx', String(x));
+    this.pointer.setAttribute('cy', String(y));
   }
 
   draw(points: { x: number; y: number }[]) {
     const line = document.createElementNS(SVG, 'polyline');
     line.setAttribute('points', points.map((p) => `${p.x},${p.y}`).join(' '));
-    this.svg.append(line);
+    this.strokes.append(line);
     this.later(() => line.remove(), 5000);
   }
 
   highlight(el: Element) {
     const r = el.getBoundingClientRect();
     const b = this.highlightBox;
-    b.hidden = false;
-    b.style.left = `${r.left - 4}px`;
-    b.style.top = `${r.top - 4}px`;
-    b.style.width = `${r.width + 8}px`;
-    b.style.height = `${r.height + 8}px`;
-    this.later(() => (b.hidden = true), 3000);
+    b.setAttribute('x', String(r.left - 4));
+    b.setAttribute('y', String(r.top - 4));
+    b.setAttribute('width', String(r.width + 8));
+    b.setAttribute('height', String(r.height + 8));
+    b.setAttribute('visibility', 'visible');
+    this.later(() => b.setAttribute('visibility', 'hidden'), 3000);
   }
 
   clearOverlay() {
-    this.pointer.hidden = true;
-    this.highlightBox.hidden = true;
-    this.svg.replaceChildren();
+    this.pointer.setAttribute('visibility', 'hidden');
+    this.highlightBox.setAttribute('visibility', 'hidden');
+    this.strokes.replaceChildren();
   }
 
   private later(f: () => void, ms: number) {
