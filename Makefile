@@ -7,7 +7,7 @@ export SETTLE_ADDR  ?= 127.0.0.1:8080
 # number and no text of a non-allowlisted node ever leaves it).
 FUZZTIME ?= 60s
 
-.PHONY: run test build db migrate seed vet clean web web-check e2e
+.PHONY: run test build db migrate seed vet clean web web-deps web-check chromium e2e
 
 ## run: set up PostgreSQL + pgvector, migrate, seed demo data (first time), serve the demo on $(SETTLE_ADDR)
 run: db build
@@ -16,11 +16,14 @@ run: db build
 	$(BIN) ingest
 	SETTLE_DEMO=1 $(BIN) serve
 
-## test: set up what the tests need, then run every test
+## test: set up what the tests need, then run every test: Go (vet, unit and
+## database tests), then the committed web build's check and the browser tests
+## (Chromium from apt, installed when missing). Any failure fails make test.
 test: db
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test -run '^$$' -fuzz '^FuzzGate$$' -fuzztime $(FUZZTIME) ./cobrowse
+	$(MAKE) --no-print-directory web-check e2e
 
 ## build: compile the settle binary into bin/
 build:
@@ -44,8 +47,11 @@ clean:
 	rm -rf bin
 
 ## web: rebuild the pages' bundles in web/dist from web/src (needs Node 18+ and npm; `go build` does not)
-web:
-	cd web && npm ci --no-audit --no-fund && npm run build
+web: web-deps
+	cd web && npm run build
+
+web-deps:
+	cd web && npm ci --no-audit --no-fund
 
 ## web-check: rebuild web/dist and fail if it differs from what is committed
 web-check: web
@@ -53,6 +59,10 @@ web-check: web
 		|| (echo "web/dist is not what web/src builds to: run 'make web' and commit web/dist"; exit 1)
 
 ## e2e: browser tests of the pages against a real `settle serve` on a fresh database (Chromium from apt)
-e2e: db
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	cd web && npm ci --no-audit --no-fund && node e2e/run.mjs
+e2e: db chromium web-deps
+	cd web && node e2e/run.mjs
+
+## chromium: install apt's Chromium when missing (the browser tests never download one)
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| (echo "e2e needs Chromium at /usr/bin/chromium: apt-get install -y chromium (as root)"; exit 1)

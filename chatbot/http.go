@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/settlehq/settle/internal/errs"
 	"github.com/settlehq/settle/internal/httpx"
 )
 
@@ -117,9 +118,15 @@ func (h *Handler) postAgent(w http.ResponseWriter, r *http.Request, convID strin
 
 // agentCaseConversation is the chat a dispute came from, with its transcript
 // (as stored: secrets masked), for the agent console's case view:
-// {"conversation": {...}, "messages": [...]}; 404 when the dispute has no chat.
+// {"conversation": {...}, "messages": [...]}, or {"conversation": null,
+// "messages": []} when the dispute did not start in a chat (an ordinary
+// state of a case, not an error).
 func (h *Handler) agentCaseConversation(w http.ResponseWriter, r *http.Request) {
 	convID, err := h.svc.ConversationForDispute(r.Context(), chi.URLParam(r, "id"))
+	if e, ok := errs.As(err); ok && e.Kind == errs.NotFound {
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"conversation": nil, "messages": []Message{}})
+		return
+	}
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

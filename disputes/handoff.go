@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,8 +87,8 @@ func (s *Service) packet(ctx context.Context, tx pgx.Tx, d Dispute, o Order, e e
 	}
 	p := map[string]any{
 		"reason_category": e.category,
-		"summary": fmt.Sprintf("%s dispute of %d %s on %s order %s (%s)", d.Reason, d.Amount, d.Currency,
-			o.MerchantName, o.MerchantOrderRef, e.category),
+		"summary": fmt.Sprintf("%s: %s disputed on %s order %s; handed over: %s", words(string(d.Reason)),
+			moneyText(d.Amount, d.Currency), o.MerchantName, o.MerchantOrderRef, strings.ReplaceAll(e.category, "_", " ")),
 		"dispute":  d,
 		"order":    o,
 		"timeline": events,
@@ -106,6 +107,30 @@ func (s *Service) packet(ctx context.Context, tx pgx.Tx, d Dispute, o Order, e e
 		p[k] = v
 	}
 	return json.Marshal(p)
+}
+
+// words turns a code into words for a person: "refund_not_processed" →
+// "Refund not processed".
+func words(code string) string {
+	s := strings.ReplaceAll(code, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// moneyText writes minor units in major units: 18911 USD → "189.11 USD",
+// 5000 JPY → "5000 JPY".
+func moneyText(minor int64, currency string) string {
+	switch currency {
+	case "JPY", "KRW", "ISK", "CLP", "VND":
+		return fmt.Sprintf("%d %s", minor, currency)
+	}
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, minor/100, minor%100, currency)
 }
 
 func insertHandoff(ctx context.Context, tx pgx.Tx, h Handoff) error {

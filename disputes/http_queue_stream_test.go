@@ -292,3 +292,15 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+func TestHandoffSummaryIsReadable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	oid := e.placeOrder(orderOpts{ref: "R-1", customer: "cus_1", unit: 18911, capturedAt: "2026-11-16T10:00:00Z"})
+	e.report("cus_1", oid, "unauthorized")
+	q := e.call("GET", "/v1/agent/queue", e.login("agent", "agent"), nil).body["handoffs"].([]any)
+	want := "Unauthorized: 189.11 USD disputed on Alpha Shoes order R-1; handed over: fraud"
+	if got := q[0].(map[string]any)["summary"]; got != want {
+		t.Fatalf("summary %q, want %q", got, want)
+	}
+}

@@ -103,6 +103,7 @@ function CaseBody({ c, staffId, reload }: { c: CaseView; staffId: string; reload
             why={why}
             onDecided={() => {
               if (h) forgetCase(h.id);
+              reload(); // the header, claim bar and chat follow the closed case
             }}
           />
           <section class="card" aria-labelledby="kb-h">

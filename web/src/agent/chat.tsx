@@ -35,8 +35,12 @@ export function ChatPanel(props: { disputeId?: string; conversationId?: string; 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const d = await api.get<{ messages: ChatMessage[] }>(readPath);
+        const d = await api.get<{ conversation: unknown; messages: ChatMessage[] }>(readPath);
         if (stopped) return;
+        if (d.conversation === null) {
+          setNone(true);
+          return; // no chat: nothing to poll
+        }
         setMsgs((old) => (old && old.length === d.messages.length && old[old.length - 1]?.seq === d.messages[d.messages.length - 1]?.seq ? old : d.messages));
         setLoadError('');
       } catch (e) {

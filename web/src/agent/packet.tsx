@@ -5,6 +5,7 @@ import type { Order, PaymentPlan } from '../shared/types';
 import { Badge } from '../shared/ui';
 import { installmentStatus, orderEventText, planName } from '../shared/vocab';
 import { type Decision, type Packet, citationHref } from './model';
+import { categoryTone } from './queue';
 
 export function SummaryCard({ packet, category, decisions, currency }: { packet: Packet; category: string; decisions: Decision[]; currency: string }) {
   const rec = packet.recommendation ?? fromDecision(decisions);
@@ -16,7 +17,7 @@ export function SummaryCard({ packet, category, decisions, currency }: { packet:
       <dl class="facts">
         <dt>Handed over because</dt>
         <dd>
-          <Badge tone={category === 'fraud' || category === 'vulnerable_customer' ? 'bad' : 'info'}>{humanize(category)}</Badge>
+          <Badge tone={categoryTone(category)}>{humanize(category)}</Badge>
         </dd>
         {packet.note && (
           <>

@@ -180,6 +180,12 @@ function QueueTable({ items, now }: { items: QueueItem[]; now: number }) {
   );
 }
 
+export function categoryTone(c: string): 'bad' | 'warn' | 'info' {
+  if (c === 'fraud' || c === 'vulnerable_customer') return 'bad';
+  if (c.includes('overturned') || c === 'tool_failure') return 'warn';
+  return 'info';
+}
+
 function QueueRow({ h, now }: { h: QueueItem; now: number }) {
   const [state, setState] = useState<{ busy?: boolean; error?: string }>({});
   const left = new Date(h.deadline_at).getTime() - now;
@@ -214,7 +220,7 @@ function QueueRow({ h, now }: { h: QueueItem; now: number }) {
       <td>{h.reason ? reasonShort(h.reason) : <span class="muted">Not a dispute yet</span>}</td>
       <td class="num">{h.currency ? formatMoney(h.amount, h.currency) : '—'}</td>
       <td>
-        <Badge tone={h.reason_category === 'fraud' || h.reason_category === 'vulnerable_customer' ? 'bad' : h.reason_category === 'overturned' ? 'warn' : 'info'}>
+        <Badge tone={categoryTone(h.reason_category)}>
           {humanize(h.reason_category)}
         </Badge>
       </td>

@@ -96,7 +96,7 @@ export function DisputeAudit({ id }: { id: string }) {
                   <li key={i} class="decision">
                     <div class="spread">
                       <strong class="mono">
-                        {String(x.rule_id ?? 'agent')}@{String(x.rule_version ?? '')}
+                        {x.decided_by === 'agent' || !x.rule_id ? `agent ${String(x.agent_id ?? '')}` : `${String(x.rule_id)}@${String(x.rule_version ?? '')}`}
                       </strong>
                       <span class="small muted">{formatDateTime(String(x.decided_at ?? x.created_at ?? ''))}</span>
                     </div>
@@ -111,6 +111,7 @@ export function DisputeAudit({ id }: { id: string }) {
                         </>
                       ) : null}
                     </div>
+                    {x.decided_by === 'agent' && x.note ? <div class="small muted">“{String(x.note)}”</div> : null}
                     {Array.isArray(x.citations) && x.citations.length > 0 && (
                       <div class="small cites">
                         {(x.citations as string[]).map((c) => (
