@@ -272,3 +272,37 @@ func readUntil(t *testing.T, ws *websocket.Conn, typ string) map[string]any {
 		}
 	}
 }
+
+// A customer who already disputed the order (in another conversation, or in
+// the app) is told where that dispute stands; nothing new is opened and the
+// turn does not fail.
+func TestChatOrderAlreadyDisputed(t *testing.T) {
+	e := newChatEnv(t, fakeKB{})
+	oid := e.jacket()
+	tok := e.token("cus_1")
+	if st, d := e.call("POST", "/v1/disputes", tok, map[string]any{"order_id": oid, "reason": "refund_not_processed",
+		"description": "returned it"}); st != 201 {
+		t.Fatalf("open in the app: %d %v", st, d)
+	}
+	_, c := e.call("POST", "/v1/conversations", tok, nil)
+	conv := c["conversation_id"].(string)
+	e.say(tok, conv, "I returned my jacket two weeks ago and I'm still being charged")
+	e.say(tok, conv, "yes")
+	out := e.say(tok, conv, "I sent it back on the 6th with UPS")
+	d, _ := out["dispute"].(map[string]any)
+	text := replyText(out)
+	if d == nil || d["payments_paused"] != true || !strings.Contains(text, "already have a dispute open") ||
+		!strings.Contains(text, "paused") {
+		t.Fatalf("dispute %v\n%s", out["dispute"], text)
+	}
+	var n int
+	e.pool.QueryRow(context.Background(), `SELECT count(*) FROM disputes WHERE order_id = $1`, oid).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d disputes on the order, want 1", n)
+	}
+	// The conversation now follows that dispute.
+	_, cv := e.call("GET", "/v1/conversations/"+conv, tok, nil)
+	if cv["dispute_id"] != d["id"] {
+		t.Fatalf("conversation follows %v, want %v", cv["dispute_id"], d["id"])
+	}
+}

@@ -2,6 +2,8 @@ package chatbot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -20,6 +22,9 @@ func (t *turn) open(ctx context.Context, req *OpenRequest, res TurnResult) (Turn
 	d, err := t.ds.Open(ctx, disputes.OpenInput{CustomerID: t.c.CustomerID, OrderID: req.OrderID,
 		Reason: disputes.Reason(req.Reason), SubReason: req.SubReason, Description: req.Description,
 		WantsHuman: req.WantsHuman, NLUConfidence: req.Confidence, Actor: "customer:" + t.c.CustomerID, Packet: packet})
+	if errors.Is(err, disputes.ErrDisputeExists) {
+		return t.alreadyOpen(ctx, req.OrderID, res)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -41,6 +46,65 @@ func (t *turn) open(ctx context.Context, req *OpenRequest, res TurnResult) (Turn
 		}
 	}
 	return res, nil
+}
+
+// alreadyOpen handles a problem with an order that already has an open
+// dispute (opened earlier in another conversation or in the app): nothing new
+// is opened, the conversation follows the existing dispute, and the reply
+// says where it stands.
+func (t *turn) alreadyOpen(ctx context.Context, orderID string, res TurnResult) (TurnResult, error) {
+	all, err := t.ds.CustomerDisputes(ctx, t.c.CustomerID)
+	if err != nil {
+		return res, err
+	}
+	for i := range all {
+		v := all[i]
+		if v.OrderID != orderID || !v.Status.Open() {
+			continue
+		}
+		t.already = &v
+		t.c.DisputeID, t.c.State.DisputeID, t.c.State.Phase = v.ID, v.ID, PhaseDispute
+		res.Dispute = &DisputeSummary{ID: v.ID, Status: string(v.Status), Reason: string(v.Reason), PaymentsPaused: v.PaymentsPausedNow}
+		return res, nil
+	}
+	return res, disputes.ErrDisputeExists // closed between the insert and the look-up: let the customer retry
+}
+
+// alreadyOpenReply tells the customer about the dispute they already have.
+func alreadyOpenReply(v disputes.View) Reply {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You already have a dispute open for this order (%s", v.MerchantName)
+	if v.OrderRef != "" {
+		fmt.Fprintf(&b, ", order %s", v.OrderRef)
+	}
+	fmt.Fprintf(&b, "), opened on %s, so I haven't opened another one. %s", v.CreatedAt.Format("2 January"), statusForCustomer(v))
+	if v.PaymentsPausedNow {
+		b.WriteString(" Your payments on this order stay paused while it's open.")
+	}
+	return Reply{Text: b.String(), QuickReplies: []QuickReply{
+		{Label: "Dispute status", Payload: "what's the status of my dispute"},
+		{Label: "Talk to a person", Payload: "talk to a person"}}}
+}
+
+// statusForCustomer says where an open dispute stands, in the customer's words.
+func statusForCustomer(v disputes.View) string {
+	due := ""
+	if v.DeadlineAt != nil {
+		due = " by " + v.DeadlineAt.Format("2 January")
+	}
+	switch v.Status {
+	case disputes.StatusMerchantWindow:
+		return "We've asked the store to respond" + due + "."
+	case disputes.StatusMerchantEvidence:
+		return "The store has answered, and we're waiting for your side" + due + "."
+	case disputes.StatusUnderReview, disputes.StatusSubmitted:
+		return "We're reviewing it."
+	case disputes.StatusEscalated, disputes.StatusAgentReview:
+		return "A specialist is handling it."
+	case disputes.StatusDecided:
+		return "It has been decided and is being closed."
+	}
+	return "It's being worked on."
 }
 
 // customerWhy says, to the customer, why the rule that decided did what it did.

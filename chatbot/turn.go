@@ -92,6 +92,7 @@ type turn struct {
 	// what step 3 words:
 	say     []Reply
 	opened  *disputes.View
+	already *disputes.View // the order already had an open dispute
 	dec     disputes.DecisionSummary
 	answer  []knowledge.Result
 	handoff bool
@@ -137,6 +138,8 @@ func (s *Service) word(ctx context.Context, t *turn) []Reply {
 	switch {
 	case t.opened != nil:
 		out = append(out, s.outcomeReply(ctx, *t.opened, t.dec))
+	case t.already != nil:
+		out = append(out, alreadyOpenReply(*t.already))
 	case t.handoff:
 		out = append(out, Reply{Text: "I'm connecting you with a person now. They'll see everything you've told me, so you won't have to repeat yourself — they'll reply right here."})
 	case len(t.answer) > 0:
