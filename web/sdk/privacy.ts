@@ -98,10 +98,14 @@ export function isTextAttribute(name: string): boolean {
   return false;
 }
 
+// <meta name=…> whose content is how the page renders, never personal.
+const LAYOUT_META = new Set(['viewport', 'color-scheme', 'theme-color', 'referrer', 'robots', 'format-detection']);
+
 /** Scrubs one attribute value for an element the agent may not see; null drops it. */
-export function scrubAttribute(name: string, value: string | null | undefined | number | boolean, visible: boolean): typeof value {
+export function scrubAttribute(name: string, value: string | null | undefined | number | boolean, visible: boolean, el?: Element | null): typeof value {
   if (typeof value !== 'string') return value;
   const n = name.toLowerCase();
+  if (n === 'content' && el?.tagName === 'META' && LAYOUT_META.has((el.getAttribute('name') ?? '').toLowerCase())) return value;
   if (n === 'srcdoc') return null; // a whole document in an attribute: never sent
   if (n === 'href' && /^\s*(mailto|tel|sms):/i.test(value)) return visible ? value : value.replace(/:.*/s, ':') + mask(value.replace(/^[^:]*:/, ''));
   if (visible || !isTextAttribute(n)) return value;

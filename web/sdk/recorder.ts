@@ -96,7 +96,7 @@ export class Recorder {
         const visible = this.privacy.isVisible(el);
         for (const [k, v] of Object.entries(a.attributes)) {
           if (k === 'style' && v && typeof v === 'object') continue; // a style diff: CSS, checked by the gate
-          a.attributes[k] = scrubAttribute(k, v as string, visible);
+          a.attributes[k] = scrubAttribute(k, v as string, visible, el);
         }
       }
     }
@@ -105,9 +105,10 @@ export class Recorder {
   private scrubTree(n: SerializedNode | undefined) {
     if (!n) return;
     if (n.attributes) {
-      const visible = this.privacy.isVisible(this.element(n.id));
+      const el = this.element(n.id);
+      const visible = this.privacy.isVisible(el);
       for (const [k, v] of Object.entries(n.attributes)) {
-        const s = scrubAttribute(k, v, visible);
+        const s = scrubAttribute(k, v, visible, el);
         if (s === null) delete n.attributes[k];
         else n.attributes[k] = s as string | number | boolean;
       }
