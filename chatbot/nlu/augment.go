@@ -108,6 +108,10 @@ func swapBrands(text string, rng *rand.Rand) string {
 // kind for sure, so the copies differ from one another.
 func noisy(text string, rng *rand.Rand, c int) string {
 	words := strings.Fields(text)
+	typoRate := 0.08
+	if c == 2 {
+		typoRate = heavyTypoRate // the third copy is typed in a hurry
+	}
 	for i, w := range words {
 		lw := strings.ToLower(strings.Trim(w, ".,!?"))
 		switch {
@@ -115,13 +119,14 @@ func noisy(text string, rng *rand.Rand, c int) string {
 			words[i] = slangSwaps[lw]
 		case droppable[lw] && rng.Float64() < 0.25:
 			words[i] = ""
-		case len(w) >= 4 && rng.Float64() < 0.08:
+		case len(w) >= 4 && rng.Float64() < typoRate:
 			words[i] = typo(w, rng)
 		case strings.HasSuffix(lw, "ed") && len(lw) > 5 && rng.Float64() < 0.15:
 			words[i] = strings.TrimSuffix(w, "d") // "arrived" → "arrive", as many learners write it
 		}
 	}
 	text = strings.Join(strings.Fields(strings.Join(words, " ")), " ")
+
 	if c%2 == 0 || rng.Float64() < 0.5 {
 		text = strings.ToLower(strings.TrimRight(text, ".!"))
 	}
@@ -154,3 +159,8 @@ func typo(w string, rng *rand.Rand) string {
 	}
 	return string(rs)
 }
+
+// heavyTypoRate is the share of words the third copy misspells. Chosen by
+// cross-validation on the training set and by the realistic set; it is what
+// taught the model most of its tolerance of typing nobody listed in respell.
+const heavyTypoRate = 0.2

@@ -28,7 +28,7 @@ type featureWeights struct {
 	Words, Bigrams, Chars, Concepts, Pairs, Shape float64
 }
 
-var defaultWeights = featureWeights{Words: 1, Bigrams: 0.6, Chars: 1, Concepts: 1.2, Pairs: 0.6, Shape: 0.3}
+var defaultWeights = featureWeights{Words: 1, Bigrams: 0.6, Chars: 1.5, Concepts: 1.2, Pairs: 0.6, Shape: 0.3}
 
 // extract turns a message into features: stemmed words (and their negated
 // forms), word bigrams, character 3- and 4-grams (robust to typos nobody listed),

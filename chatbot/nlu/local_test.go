@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func defaultLocal(t *testing.T) *Local {
@@ -17,12 +18,12 @@ func defaultLocal(t *testing.T) *Local {
 	return l
 }
 
-// The issue's targets for the local engine on its own held-out split. This
-// test fails while the engine misses them: that is its job.
-// The issue's targets (reason accuracy >= 0.90, non-disputes called disputes
-// <= 5%) are not met yet: `settle eval nlu` reports them. This test holds the
-// line where the engine stands today (0.803 and 0.110), so a change that makes
-// it worse fails; raise the floor as the engine improves, up to the targets.
+// The issue's targets for the local engine on its own held-out split are
+// dispute-reason accuracy >= 0.90 and non-disputes called disputes <= 5%.
+// `settle eval nlu` reports them. This test holds the line where the engine
+// stands today (0.858 and 0.051; it started at 0.803 and 0.110), a little
+// below it, so that a change that makes it worse fails; raise the floor as
+// the engine improves.
 func TestHeldoutAccuracyFloor(t *testing.T) {
 	held, err := LoadSet(HeldoutSet)
 	if err != nil {
@@ -32,11 +33,11 @@ func TestHeldoutAccuracyFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.ReasonAccuracy < 0.80 {
-		t.Errorf("held-out dispute-reason accuracy %.3f fell below the floor 0.80 (target 0.90)", rep.ReasonAccuracy)
+	if rep.ReasonAccuracy < 0.845 {
+		t.Errorf("held-out dispute-reason accuracy %.3f fell below the floor 0.845 (target 0.90)", rep.ReasonAccuracy)
 	}
-	if rep.FalsePositiveRate > 0.115 {
-		t.Errorf("held-out non-disputes called disputes %.3f rose above the floor 0.115 (target 0.05)", rep.FalsePositiveRate)
+	if rep.FalsePositiveRate > 0.06 {
+		t.Errorf("held-out non-disputes called disputes %.3f rose above the floor 0.06 (target 0.05)", rep.FalsePositiveRate)
 	}
 	t.Logf("held-out reason accuracy %.3f (target 0.90), false positives %.3f (target 0.05)", rep.ReasonAccuracy, rep.FalsePositiveRate)
 }
@@ -137,9 +138,42 @@ func TestDataSets(t *testing.T) {
 			}
 		}
 	}
+	// No evaluation line shares a 5-word sequence with a training line
+	// (data/README.md): that is what keeps the figures about phrasing the
+	// model has not seen.
+	trainGrams := map[string]bool{}
+	for _, e := range train {
+		for _, g := range fiveGrams(e.Text) {
+			trainGrams[g] = true
+		}
+	}
+	for _, set := range []string{HeldoutSet, RealisticSet} {
+		examples, _ := LoadSet(set)
+		for i, e := range examples {
+			for _, g := range fiveGrams(e.Text) {
+				if trainGrams[g] {
+					t.Errorf("%s line %d shares the words %q with a training line", set, i+1, g)
+					break
+				}
+			}
+		}
+	}
 	if _, err := LoadSet("nonexistent"); err == nil {
 		t.Fatal("an unknown set must be an error")
 	}
+}
+
+// fiveGrams lists the 5-word sequences of text, lowercased, words being
+// runs of letters, digits and apostrophes.
+func fiveGrams(text string) []string {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+	var out []string
+	for i := 0; i+5 <= len(words); i++ {
+		out = append(out, strings.Join(words[i:i+5], " "))
+	}
+	return out
 }
 
 func TestParseExamplesRejectsInconsistentLabels(t *testing.T) {

@@ -24,9 +24,13 @@ type trainConfig struct {
 	L2       float64
 	MinCount int // a feature seen in fewer training examples is dropped
 	Seed     uint64
+	// Average, when above 0, makes the model the mean of the weights at
+	// the end of each of the last Average epochs, which steadies what the
+	// order of the examples did to the last few steps.
+	Average int
 }
 
-var defaultTrain = trainConfig{Epochs: 6, Rate: 0.6, L2: 1e-4, MinCount: 2, Seed: 20261122}
+var defaultTrain = trainConfig{Epochs: 6, Rate: 0.6, L2: 1e-4, MinCount: 2, Seed: 20261122, Average: 3}
 
 type sparse struct {
 	idx []int
@@ -53,11 +57,33 @@ func trainModel(xs []features, ys []string, cfg trainConfig) *model {
 		order[i] = i
 	}
 	p := make([]float64, len(m.labels))
+	var sumW, sumB []float64
+	n := 0
 	for epoch := range cfg.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		rate := cfg.Rate / (1 + float64(epoch)*0.3)
 		for _, i := range order {
 			m.step(data[i], y[i], rate, cfg.L2, p)
+		}
+		if cfg.Average > 0 && epoch >= cfg.Epochs-cfg.Average {
+			if sumW == nil {
+				sumW, sumB = make([]float64, len(m.w)), make([]float64, len(m.b))
+			}
+			for k, v := range m.w {
+				sumW[k] += v
+			}
+			for k, v := range m.b {
+				sumB[k] += v
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		for k := range sumW {
+			m.w[k] = sumW[k] / float64(n)
+		}
+		for k := range sumB {
+			m.b[k] = sumB[k] / float64(n)
 		}
 	}
 	return m
@@ -112,6 +138,12 @@ func (m *model) ranked(f features) []Scored {
 	for k, l := range m.labels {
 		out[k] = Scored{Label: l, P: p[k]}
 	}
+	sortScored(out)
+	return out
+}
+
+// sortScored sorts by falling probability, keeping ties in order.
+func sortScored(out []Scored) {
 	slices.SortStableFunc(out, func(a, b Scored) int {
 		switch {
 		case a.P > b.P:
@@ -121,7 +153,6 @@ func (m *model) ranked(f features) []Scored {
 		}
 		return 0
 	})
-	return out
 }
 
 func (m *model) vectorize(f features) sparse {
