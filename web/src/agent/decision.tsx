@@ -51,10 +51,14 @@ export function DecisionPanel({ c, canDecide, why, onDecided }: { c: CaseView; c
             <>
               <dt>Recorded as</dt>
               <dd class="mono">{mine.id}</dd>
-              <dt>Input hash</dt>
-              <dd class="mono" title={mine.input_hash}>
-                {mine.input_hash ? `${mine.input_hash.slice(0, 16)}…` : '—'}
-              </dd>
+              {mine.input_hash && (
+                <>
+                  <dt>Input hash</dt>
+                  <dd class="mono" title={mine.input_hash}>
+                    {mine.input_hash.slice(0, 16)}…
+                  </dd>
+                </>
+              )}
               <dt>Policy version</dt>
               <dd>{mine.policy_version}</dd>
             </>

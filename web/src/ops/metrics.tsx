@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { query } from '../shared/api';
 import { formatDate, formatNumber, formatPercent, humanize } from '../shared/format';
 import { navigate, useFocusHeading } from '../shared/router';
-import type { DailyRates, Metrics } from '../shared/types';
+import type { DailyRates, Metrics, Rule } from '../shared/types';
 import { Async, Empty, useResource, useTitle } from '../shared/ui';
 import { BarChart, LineChart } from './charts';
 import { api } from './session';
@@ -37,6 +37,7 @@ export function MetricsPage({ q }: { q: URLSearchParams }) {
   const to = q.get('to') ?? '';
   const qs = query({ from, to });
   const m = useResource(() => api.get<Metrics>(`/v1/ops/metrics${qs}`), [qs]);
+  const rules = useResource(() => api.get<{ rules: Rule[] }>('/v1/ops/rules').then((d) => d.rules), []);
   return (
     <main id="main">
       <div class="page-head">
@@ -51,6 +52,26 @@ export function MetricsPage({ q }: { q: URLSearchParams }) {
       <Async resource={m} loadingLabel="Loading metrics…">
         {(d) => <MetricsView m={d} />}
       </Async>
+      <section class="card" aria-labelledby="per-rule-h">
+        <h2 id="per-rule-h">Automated decisions per rule (all time)</h2>
+        <Async resource={rules} loadingLabel="Loading rules…" isEmpty={(r) => !r.some((x) => x.fired > 0)} empty={<p>No rule has decided a dispute yet.</p>}>
+          {(r) => (
+            <BarChart
+              title="Disputes each rule decided, with how many reviews overturned"
+              unit="Decided"
+              bars={r
+                .filter((x) => x.fired > 0)
+                .sort((a, b) => b.fired - a.fired)
+                .map((x) => ({
+                  label: x.rule_id,
+                  value: x.fired,
+                  text: `${formatNumber(x.fired)}${x.overturned ? ` (${x.overturned} overturned)` : ''}`,
+                  flagged: x.reviewed > 0 && x.overturn_rate >= 0.2,
+                }))}
+            />
+          )}
+        </Async>
+      </section>
     </main>
   );
 }

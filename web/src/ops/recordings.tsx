@@ -208,7 +208,9 @@ export function RecordingPage({ id }: { id: string }) {
                 </dd>
                 <dt>Consent</dt>
                 <dd>
-                  {r.session.consented_at ? `${formatDateTime(r.session.consented_at)} · ${(r.session.capabilities ?? []).join(', ')}` : 'Never given'}
+                  {r.session.consented_at
+                    ? `${formatDateTime(r.session.consented_at)}${r.session.capabilities?.length ? ` · ${r.session.capabilities.join(', ')}` : ''}`
+                    : 'Never given'}
                 </dd>
                 <dt>Started · ended</dt>
                 <dd>
