@@ -75,7 +75,7 @@ async function customerPage(token) {
   return p;
 }
 
-async function agentPage(agentToken, sessionId) {
+async function agentPage(agentToken, sessionId, query = `session=${encodeURIComponent(sessionId)}`) {
   const p = await openPage(browser, { width: 1280, height: 1100 });
   await p.context.route(`${BASE}/e2e-agent/**`, async (route) => {
     const u = new URL(route.request().url());
@@ -90,7 +90,7 @@ async function agentPage(agentToken, sessionId) {
     });
   });
   await p.context.addInitScript((t) => sessionStorage.setItem('settle.agent.token', t), agentToken);
-  await p.page.goto(`${BASE}/e2e-agent/?session=${encodeURIComponent(sessionId)}`);
+  await p.page.goto(`${BASE}/e2e-agent/?${query}`);
   await p.page.getByRole('heading', { name: 'Cobrowse viewer' }).waitFor();
   return p;
 }
@@ -166,6 +166,20 @@ test('an agent sees the consented page redacted, cannot control redacted inputs,
   await agent.page.mouse.move(box.x + 260, box.y + 160);
   await cust.page.locator('.settle-cb-pointer[visibility="visible"]').waitFor({ state: 'attached' });
 
+  // Draw: a stroke appears on the customer's screen.
+  await agent.page.getByRole('radio', { name: 'Draw' }).click();
+  await agent.page.mouse.move(box.x + 300, box.y + 300);
+  await agent.page.mouse.down();
+  for (let i = 1; i <= 10; i++) await agent.page.mouse.move(box.x + 300 + i * 20, box.y + 300 + i * 6);
+  await agent.page.mouse.up();
+  await cust.page.locator('.settle-cb-drawing polyline').waitFor({ state: 'attached' });
+  // Highlight: the customer sees the element outlined.
+  await agent.page.getByRole('radio', { name: 'Highlight' }).click();
+  const heading = await agent.page.frameLocator('.cb-stage iframe').getByText('Order help').boundingBox();
+  await agent.page.mouse.click(heading.x + 10, heading.y + heading.height / 2);
+  await cust.page.locator('.settle-cb-highlight[visibility="visible"]').waitFor({ state: 'attached' });
+  await shot(cust.page, 'customer-pointer-draw-highlight', false);
+
   // Control: asked for, granted, then refused on a redacted input and
   // carried out on an allowlisted button.
   await agent.page.getByRole('button', { name: 'Request control' }).click();
@@ -228,6 +242,17 @@ test('an agent sees the consented page redacted, cannot control redacted inputs,
   const stored = JSON.stringify(rec.body.events);
   assert.ok(rec.body.events.length > 2);
   for (const secret of SECRETS) assert.ok(!stored.includes(secret), `the recording contains ${JSON.stringify(secret)}`);
+
+  // Ops replay it with the recording player.
+  const replay = await agentPage(ops, sid, `recording=${encodeURIComponent(sid)}`);
+  await replay.page.getByRole('button', { name: 'Play' }).click();
+  const played = replay.page.frameLocator('.cb-stage iframe');
+  await played.getByText('Account overview').waitFor();
+  await played.getByText('Seen by support').waitFor({ timeout: 20_000 });
+  const replayedHtml = await played.locator('html').evaluate((n) => n.outerHTML);
+  for (const secret of SECRETS) assert.ok(!replayedHtml.includes(secret), `the replay shows ${JSON.stringify(secret)}`);
+  await shot(replay.page, 'ops-replay', false);
+  assert.deepEqual(replay.problems(), []);
 
   assert.deepEqual(cust.problems(CARET), []);
   assert.deepEqual(agent.problems(), []);

@@ -9,9 +9,10 @@ import { after, before, test } from 'node:test';
 import { BASE, api, customerToken, launch, openPage, shooter, staffToken } from './browser.mjs';
 
 const STREAM_CLOSED = 'queue/stream net::ERR_ABORTED';
-// Chromium reports what the replay iframe's sandbox refuses to run (when the
-// replayer re-applies the customer's click and focus on a link): the
-// sandbox doing its job, logged as an error.
+// Chromium reports something the replay iframe's sandbox refused to run, as
+// the replayer applies the customer's click on a navigation link (there is
+// no script element or on* attribute in the replayed page; the exact trigger
+// is not pinned down). It is the sandbox doing its job; nothing runs.
 const SANDBOX = "because the document's frame is sandboxed and the 'allow-scripts' permission is not set";
 const daysAgo = (d) => new Date(Date.now() - d * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
