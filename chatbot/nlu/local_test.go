@@ -21,8 +21,8 @@ func defaultLocal(t *testing.T) *Local {
 // The issue's targets for the local engine on its own held-out split are
 // dispute-reason accuracy >= 0.90 and non-disputes called disputes <= 5%.
 // `settle eval nlu` reports them. This test holds the line where the engine
-// stands today (0.858 and 0.051; it started at 0.803 and 0.110), a little
-// below it, so that a change that makes it worse fails; raise the floor as
+// stands today (0.853 and 0.044; it started at 0.803 and 0.110), a little
+// short of it, so that a change that makes it worse fails; raise the floor as
 // the engine improves.
 func TestHeldoutAccuracyFloor(t *testing.T) {
 	held, err := LoadSet(HeldoutSet)
@@ -33,11 +33,11 @@ func TestHeldoutAccuracyFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.ReasonAccuracy < 0.845 {
-		t.Errorf("held-out dispute-reason accuracy %.3f fell below the floor 0.845 (target 0.90)", rep.ReasonAccuracy)
+	if rep.ReasonAccuracy < 0.84 {
+		t.Errorf("held-out dispute-reason accuracy %.3f fell below the floor 0.84 (target 0.90)", rep.ReasonAccuracy)
 	}
-	if rep.FalsePositiveRate > 0.06 {
-		t.Errorf("held-out non-disputes called disputes %.3f rose above the floor 0.06 (target 0.05)", rep.FalsePositiveRate)
+	if rep.FalsePositiveRate > 0.055 {
+		t.Errorf("held-out non-disputes called disputes %.3f rose above the floor 0.055 (target 0.05)", rep.FalsePositiveRate)
 	}
 	t.Logf("held-out reason accuracy %.3f (target 0.90), false positives %.3f (target 0.05)", rep.ReasonAccuracy, rep.FalsePositiveRate)
 }
