@@ -78,6 +78,7 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
   const [selected, setSelected] = useState<{ id: number; label: string } | null>(null);
   const [text, setText] = useState('');
   const [controlAsked, setControlAsked] = useState(false);
+  const [, setLayout] = useState(0); // re-render when the scale or the page size changes
   const endedRef = useRef(false);
 
   // The replayer and the socket live as long as the component.
@@ -98,10 +99,14 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
       const { width, height } = d as { width: number; height: number };
       sizeRef.current = { w: width, h: height };
       scaleRef.current = fit(replayer, stage, sizeRef.current);
+      setLayout((n) => n + 1);
     });
     replayer.startLive();
     replayerRef.current = replayer;
-    const onWindowResize = () => (scaleRef.current = fit(replayer, stage, sizeRef.current));
+    const onWindowResize = () => {
+      scaleRef.current = fit(replayer, stage, sizeRef.current);
+      setLayout((n) => n + 1);
+    };
     addEventListener('resize', onWindowResize);
 
     let closed = false;
