@@ -304,3 +304,34 @@ func TestHandoffSummaryIsReadable(t *testing.T) {
 		t.Fatalf("summary %q, want %q", got, want)
 	}
 }
+
+// A stream outlives the server's ReadTimeout (which bounds reading a
+// request, not how long a response may stream).
+func TestQueueStreamOutlivesReadTimeout(t *testing.T) {
+	restore := disputes.SetStreamTimings(time.Hour, 5*time.Second)
+	defer restore()
+	s := newStreamEnv(t)
+	agent := s.login("agent", "agent")
+	auth := httpx.NewAuth(s.pool, httpx.AuthConfig{Customers: s.tokens, Clock: s.clock, IDs: s.ids, SessionTTL: 90 * 24 * time.Hour})
+	r := chi.NewRouter()
+	r.Use(auth.Authenticate)
+	disputes.NewHandler(s.svc).UseQueueFeed(s.feed).Routes(r)
+	srv := httptest.NewUnstartedServer(r)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	s.url = srv.URL
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, events, _ := s.open(ctx, agent)
+	if ev, _ := next(t, events); ev.event != "snapshot" {
+		t.Fatalf("first event %q", ev.event)
+	}
+	time.Sleep(700 * time.Millisecond)
+	oid := s.placeOrder(orderOpts{ref: "RT-1", customer: "cus_1", unit: 5000, capturedAt: "2026-11-16T10:00:00Z"})
+	s.report("cus_1", oid, "unauthorized")
+	if ev, q := next(t, events); ev.event != "update" || len(q.Handoffs) != 1 {
+		t.Fatalf("after the read timeout: %q with %d handoffs", ev.event, len(q.Handoffs))
+	}
+}
