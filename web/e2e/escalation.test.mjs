@@ -80,8 +80,8 @@ async function endOpenSessions(token) {
   for (const s of body.sessions) if (s.status !== 'ended') await api('POST', `/v1/cobrowse/sessions/${s.session_id}/end`, { token });
 }
 
-async function customerApp(name) {
-  const p = await openPage(browser, { width: 1100, height: 800 });
+async function customerApp(name, opts = { width: 1100, height: 800 }) {
+  const p = await openPage(browser, opts);
   await p.page.goto(`${BASE}/app/`);
   await p.page.getByRole('button', { name: new RegExp(name) }).click();
   await p.page.getByRole('heading', { name: 'Purchases' }).waitFor();
@@ -197,7 +197,8 @@ test('(d) phone support: the customer reads out a code, the agent joins with it 
   const agentToken = await staffToken('agent@settle.test', 'agent-demo-pass');
   assert.equal((await api('POST', `/v1/agent/handoffs/${handoffId}/claim`, { token: agentToken })).status, 200);
 
-  const cust = await customerApp(customer.name);
+  // On their phone.
+  const cust = await customerApp(customer.name, { width: 390, height: 844, mobile: true });
   await cust.page.getByRole('button', { name: 'Share my screen' }).click();
   const codeBox = cust.page.getByRole('dialog', { name: 'Share your screen' });
   await codeBox.waitFor();
