@@ -299,6 +299,14 @@ test('the customer declines, and can stop sharing at any time', async () => {
   await cust.page.getByText('You stopped sharing your screen.').waitFor();
   await shot(agent.page, 'agent-customer-ended', false);
   assert.equal((await api('GET', `/v1/cobrowse/sessions/${second}`, { token: agentToken })).body.end_reason, 'ended_by_customer');
+
+  // An agent who gives up before the customer answers: the question goes away.
+  const third = await start();
+  await cust.page.getByRole('dialog', { name: 'Share your screen with support?' }).waitFor();
+  assert.equal((await api('POST', `/v1/cobrowse/sessions/${third}/end`, { token: agentToken })).status, 200);
+  await cust.page.getByText('The request to share your screen was withdrawn.').waitFor();
+  assert.equal(await cust.page.getByRole('dialog').count(), 0);
+  await shot(cust.page, 'customer-request-withdrawn', false);
   assert.deepEqual(cust.problems(CARET), []);
   assert.deepEqual(agent.problems(), []);
 });

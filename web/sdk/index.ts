@@ -192,8 +192,22 @@ export class SettleCobrowse {
     }
     const requested = s.requested_capabilities?.length ? s.requested_capabilities : (['view'] as Capability[]);
     this.set({ phase: 'asking', sessionId: s.session_id, capabilities: requested, code: undefined, ended: undefined, error: undefined });
-    const granted = await this.ui.askConsent(requested);
+    // Close the question if the agent ends the request or it times out meanwhile.
+    const watch = setInterval(async () => {
+      try {
+        const now = await this.api<Session>('GET', `/v1/cobrowse/sessions/${encodeURIComponent(s.session_id)}`);
+        if (now.status === 'ended') this.ui.withdraw();
+      } catch {
+        // Ask on; the answer will tell.
+      }
+    }, 3000);
+    const granted = await this.ui.askConsent(requested).finally(() => clearInterval(watch));
     const path = `/v1/cobrowse/sessions/${encodeURIComponent(s.session_id)}/consent`;
+    if (granted === undefined) {
+      this.set({ phase: 'idle', sessionId: undefined, capabilities: [], ended: 'The request to share your screen was withdrawn.' });
+      this.ui.toast('The request to share your screen was withdrawn.');
+      return;
+    }
     try {
       if (!granted) {
         await this.api('POST', path, { granted: false });
@@ -410,6 +424,7 @@ export class SettleCobrowse {
 
   private teardown() {
     clearTimeout(this.reconnectTimer);
+    this.ui.withdraw();
     const ws = this.ws;
     this.ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, 'closed by the app');

@@ -37,6 +37,7 @@ export class UI {
   private strokes: SVGGElement;
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private lastFocus: Element | null = null;
+  private dismiss: (() => void) | null = null;
 
   constructor() {
     this.root = h('div', { class: `${UI_CLASS} settle-cb-root`, 'data-settle-cobrowse': '' });
@@ -68,8 +69,13 @@ export class UI {
     this.root.remove();
   }
 
-  /** Asks for consent. Resolves with the granted capabilities, or null when declined. */
-  askConsent(requested: Capability[], opts: { title?: string; intro?: string } = {}): Promise<Capability[] | null> {
+  /** Closes an open question without an answer (the request went away): it resolves with undefined. */
+  withdraw() {
+    this.dismiss?.();
+  }
+
+  /** Asks for consent. Resolves with the granted capabilities, null when declined, undefined when withdrawn. */
+  askConsent(requested: Capability[], opts: { title?: string; intro?: string } = {}): Promise<Capability[] | null | undefined> {
     return new Promise((resolve) => {
       const boxes: [Capability, HTMLInputElement][] = [];
       const list = h('ul', { class: 'settle-cb-caps' });
@@ -86,10 +92,12 @@ export class UI {
       }
       const allow = h('button', { type: 'button', class: 'settle-cb-button primary' }, 'Allow');
       const decline = h('button', { type: 'button', class: 'settle-cb-button' }, 'Decline');
-      const done = (v: Capability[] | null) => {
+      const done = (v: Capability[] | null | undefined) => {
+        this.dismiss = null;
         this.closeDialog();
         resolve(v);
       };
+      this.dismiss = () => done(undefined);
       allow.addEventListener('click', () => done(boxes.filter(([, b]) => b.checked).map(([c]) => c)));
       decline.addEventListener('click', () => done(null));
       this.openDialog(
@@ -111,9 +119,11 @@ export class UI {
       const allow = h('button', { type: 'button', class: 'settle-cb-button primary' }, 'Allow control');
       const deny = h('button', { type: 'button', class: 'settle-cb-button' }, 'Not now');
       const done = (v: boolean) => {
+        this.dismiss = null;
         this.closeDialog();
         resolve(v);
       };
+      this.dismiss = () => done(false);
       allow.addEventListener('click', () => done(true));
       deny.addEventListener('click', () => done(false));
       this.openDialog(
