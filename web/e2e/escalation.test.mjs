@@ -1,5 +1,6 @@
 // Escalation end to end, across the customer app and the agent console:
-// (b) "I never bought this" in chat → a person takes the case → screen share
+// (b) "I never bought this" in the app's chat → a person takes the case →
+//     screen share (the request reaches the open chat socket)
 //     from the case, with consent → the card page reaches the agent with the
 //     number masked → ended → decided;
 // (d) phone support: the customer taps "Share my screen" and reads out the
@@ -9,10 +10,10 @@ import { after, before, test } from 'node:test';
 import { BASE, api, customerToken, launch, openPage, shooter, staffToken } from './browser.mjs';
 
 const STREAM_CLOSED = 'queue/stream net::ERR_ABORTED';
-// Chromium reports something the replay iframe's sandbox refused to run, as
-// the replayer applies the customer's click on a navigation link (there is
-// no script element or on* attribute in the replayed page; the exact trigger
-// is not pinned down). It is the sandbox doing its job; nothing runs.
+// rrweb's replayer re-dispatches the customer's mousedown and mouseup as DOM
+// events inside the replay iframe; Chromium logs each as script it blocked
+// there (the iframe is sandboxed without allow-scripts, and the replayed page
+// holds no script or on* attribute). The sandbox doing its job; nothing runs.
 const SANDBOX = "because the document's frame is sandboxed and the 'allow-scripts' permission is not set";
 const daysAgo = (d) => new Date(Date.now() - d * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -114,9 +115,41 @@ test('(b) never bought it: escalation, the agent claims it, screen share with co
   const token = await customerToken(customer.customer_id);
   await endOpenSessions(token);
   await arrangeOrder(customer.customer_id, 61999);
-  const { disputeId } = await neverBoughtThis(token, '619.99');
 
+  // The customer says so in the app's chat.
   const cust = await customerApp(customer.name);
+  await cust.page.getByRole('button', { name: 'Chat with us' }).click();
+  const input = cust.page.getByRole('textbox', { name: 'Message' });
+  await cust.page.locator('.chat-mode', { hasText: 'Connected' }).waitFor();
+  await input.fill('I never bought this drone from Voltline, I do not recognise the charge');
+  await input.press('Enter');
+  await cust.page.locator('.chat-bot').first().waitFor({ timeout: 15_000 });
+  for (let i = 0; i < 6 && !(await cust.page.locator('.chat-banner', { hasText: 'Dispute opened' }).count()); i++) {
+    const bots = await cust.page.locator('.chat-bot').count();
+    const said = (await cust.page.locator('.chat-bot .chat-text').last().textContent()) ?? '';
+    const buttons = cust.page.locator('.chat-quick button');
+    const labels = await buttons.allTextContents();
+    let pick = labels.findIndex((l) => l.includes('619.99'));
+    if (pick < 0 && /\$\d/.test(said) && !said.includes('619.99')) pick = labels.findIndex((l) => /^No/.test(l));
+    if (pick < 0) pick = labels.findIndex((l) => /^Yes/.test(l));
+    if (pick >= 0) await buttons.nth(pick).click();
+    else {
+      await input.fill('I have never shopped at Voltline Electronics.');
+      await input.press('Enter');
+    }
+    await cust.page.waitForFunction((n) => document.querySelectorAll('.chat-bot').length > n, bots, { timeout: 15_000 });
+  }
+  const opened = cust.page.locator('.chat-banner a[href^="/app/disputes/"]').first();
+  await opened.waitFor({ timeout: 15_000 });
+  const disputeId = (await opened.getAttribute('href')).split('/').pop().split('?')[0];
+  await shot(cust.page, 'customer-chat-dispute', false);
+  const lines = await cust.page.locator('.chat-log > *').count();
+  await input.fill('I want to talk to a person please');
+  await input.press('Enter');
+  await cust.page.waitForFunction((n) => document.querySelectorAll('.chat-log > *').length > n + 1, lines, { timeout: 15_000 });
+  await shot(cust.page, 'customer-chat-escalated', false);
+
+  // They look at their card while they wait (the chat stays open).
   await cust.page.getByRole('link', { name: 'Card', exact: true }).click();
   const numberField = cust.page.locator('input[autocomplete="cc-number"]');
   await numberField.waitFor();
