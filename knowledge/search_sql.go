@@ -26,11 +26,12 @@ import (
 // contains of idf × ts_rank, so a rare word counts for more than a common
 // one; ts_rank weighs a match in the heading path (A) over one in the body
 // (B) or the concepts (C). Lexemes are taken rarest first while the chunks
-// they occur in add up to at most the budget (the rarest is always taken):
-// on a large corpus a question's commonest words would otherwise make the
-// ranking score most of the table, and they carry the least information.
-// When even the rarest is that common, an arbitrary budget's worth of its
-// chunks is scored.
+// they occur in add up to at most the budget: on a large corpus a
+// question's commonest words would otherwise make the ranking score most of
+// the table, and they carry the least information. When even the rarest is
+// that common, the full-text ranking abstains and the vector ranking alone
+// decides: scoring an arbitrary budget's worth of its chunks added noise
+// and, at 100,000 chunks, most of the search's tail latency.
 //
 // The two rankings are fused with weighted reciprocal rank fusion (see
 // fullTextWeight).
@@ -46,7 +47,7 @@ WITH vec AS (%[1]s
     JOIN knowledge_lexemes l USING (lexeme), knowledge_corpus n
     WHERE $5 > 0 AND w.lexeme !~ '[''\\]'
 ), kept AS (
-    SELECT * FROM terms WHERE before = 0 OR before + ndoc <= $6
+    SELECT * FROM terms WHERE before + ndoc <= $6
 ), tsq AS (
     SELECT string_agg(q::text, ' | ')::tsquery AS q FROM kept
 ), fts AS (
