@@ -33,11 +33,13 @@ export function CobrowsePanel(props: { disputeId: string; customerId: string }) 
   const [error, setError] = useState('');
   const [ended, setEnded] = useState('');
   const [code, setCode] = useState('');
+  const [over, setOver] = useState(false); // the open viewer's session has ended
 
   const open = (s: Session) => {
     sessionStorage.setItem(key(disputeId), s.session_id);
     setSessionId(s.session_id);
     setEnded('');
+    setOver(false);
   };
   const create = async (body: Record<string, string>) => {
     setBusy(true);
@@ -61,7 +63,7 @@ export function CobrowsePanel(props: { disputeId: string; customerId: string }) 
     <section class="card cobrowse-panel" aria-labelledby="cobrowse-title">
       <div class="spread">
         <h2 id="cobrowse-title">Screen share</h2>
-        {sessionId && (
+        {sessionId && over && (
           <button
             type="button"
             class="link-button small"
@@ -70,7 +72,7 @@ export function CobrowsePanel(props: { disputeId: string; customerId: string }) 
               setSessionId(null);
             }}
           >
-            Close viewer
+            New screen share
           </button>
         )}
       </div>
@@ -80,7 +82,14 @@ export function CobrowsePanel(props: { disputeId: string; customerId: string }) 
         </p>
       )}
       {sessionId ? (
-        <CobrowseViewer key={sessionId} sessionId={sessionId} onEnded={(reason) => setEnded(endWords(reason))} />
+        <CobrowseViewer
+          key={sessionId}
+          sessionId={sessionId}
+          onEnded={(reason) => {
+            setEnded(endWords(reason));
+            setOver(true);
+          }}
+        />
       ) : (
         <div class="stack">
           {ended && <p class="alert alert-info">{ended}</p>}
