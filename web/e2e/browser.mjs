@@ -28,7 +28,13 @@ export async function openPage(browser, { width = 1280, height = 800, mobile = f
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()} at ${m.location()?.url ?? page.url()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
-    if (!r.url().includes('/ws?')) problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+    const why = r.failure()?.errorText ?? '';
+    // A read the browser cancelled because the page moved on (navigation,
+    // an event stream closed on leaving) is not a failure anyone sees; a
+    // failed write, or a read that failed for any other reason, is.
+    if (r.method() === 'GET' && why === 'net::ERR_ABORTED') return;
+    if (r.url().includes('/ws?')) return; // sockets closed with the page; their errors surface in the UI
+    problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
   });
   return {
     page,
