@@ -327,7 +327,8 @@ func (s *Service) merchantRates(ctx context.Context, m *Metrics) error {
 		sum(k)::float8 / NULLIF(sum(n), 0) AS p FROM per),
 	rated AS (SELECT per.*, per.k::float8 / NULLIF(per.n, 0) AS ph, NULLIF(per.n, 0)::float8 AS nf, $3::float8 AS z FROM per)
 	SELECT r.id, r.name, r.k, r.n, coalesce(r.ph, 0) * 100,
-		100 * (r.ph + r.z^2 / (2 * r.nf) - r.z * sqrt(r.ph * (1 - r.ph) / r.nf + r.z^2 / (4 * r.nf^2))) / (1 + r.z^2 / r.nf),
+		CASE WHEN r.n > 0 THEN -- at 0 disputes the bound is 0, give or take rounding: never below
+			greatest(0, 100 * (r.ph + r.z^2 / (2 * r.nf) - r.z * sqrt(r.ph * (1 - r.ph) / r.nf + r.z^2 / (4 * r.nf^2))) / (1 + r.z^2 / r.nf)) END,
 		CASE WHEN o.p > 0 AND o.p < 1 AND r.n > 0 THEN (r.k - r.nf * o.p) / sqrt(r.nf * o.p * (1 - o.p)) END,
 		o.k, o.n, coalesce(o.p, 0) * 100
 	FROM rated r CROSS JOIN overall o ORDER BY r.name, r.id`, m.From, m.To, unusualZ)

@@ -99,9 +99,61 @@ test('metrics draw their charts', async () => {
   await page.getByRole('link', { name: 'Metrics', exact: true }).click();
   await page.getByText('Disputes submitted').waitFor();
   await page.locator('svg.chart').first().waitFor();
-  assert.ok((await page.locator('svg.chart').count()) >= 4, 'rates, daily, handoff and merchant charts');
+
+  // Rates over time: auto-resolution, escalation and overturn, as lines.
+  const rates = page.locator('section', { has: page.getByRole('heading', { name: 'Rates by day' }) });
+  for (const name of ['Auto-resolved', 'Escalated', 'Overturned']) await rates.locator('.legend').getByText(name, { exact: true }).waitFor();
+  assert.ok((await rates.locator('polyline.chart-line, circle.chart-dot').count()) > 0, 'the rate lines are drawn');
+  // The first test overturned an outcome today: today's overturn rate is in the numbers.
+  const today = new Date().toISOString().slice(0, 10);
+  const todayRow = rates.locator('tbody tr', { has: page.locator('th', { hasText: today }) });
+  assert.equal(await todayRow.count(), 1, "today's row in the rates table");
+  assert.match((await todayRow.locator('td').nth(2).textContent()) ?? '', /%/, "today's overturn rate");
+
+  // Time to resolution: a histogram with seven buckets, overall and per reason.
+  const ttr = page.locator('section', { has: page.getByRole('heading', { name: 'Time to resolution' }) });
+  await ttr.getByText(/Median .* 90th percentile/).waitFor();
+  await ttr.locator('svg.chart').waitFor();
+  assert.equal(await ttr.locator('svg.chart rect.chart-bar').count(), 7, 'seven buckets');
+  assert.match((await ttr.locator('svg.chart').getAttribute('aria-label')) ?? '', /< 1 h \d+.*> 30 days \d+/, 'the histogram reads as text');
+  await ttr.getByLabel('Reason').selectOption('refund_not_processed');
+  await ttr.getByRole('figure').getByText('(Refund not processed)').waitFor();
+
+  // Overturn rate per rule, with the counts behind it.
+  const rules = page.locator('section', { has: page.getByRole('heading', { name: 'Overturn rate per rule' }) });
+  await rules.locator('svg.chart').waitFor();
+  assert.match((await rules.locator('svg.chart').getAttribute('aria-label')) ?? '', /\d+% \(\d+ of \d+\)/);
+
+  // Merchants: every merchant with orders, its rate against the overall one.
+  const merchants = page.locator('section', { has: page.getByRole('heading', { name: 'Merchants with unusual dispute rates' }) });
+  await merchants.getByText(/Across all merchants:/).waitFor();
+  await merchants.getByRole('status').waitFor();
+  assert.ok((await merchants.locator('table.merchants tbody tr').count()) >= 2, 'merchant rows');
+  await merchants.locator('svg.chart .chart-ref').waitFor();
+  assert.ok((await page.locator('svg.chart').count()) >= 6, 'rates, daily, histogram, rule, handoff and merchant charts');
+  // Every chart has its numbers as a table.
+  assert.equal(await page.locator('figure.chart-figure').count(), await page.locator('figure.chart-figure details table').count());
   await shot(page, 'metrics');
-  assert.deepEqual(problems(), []);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'metrics-viewport', false);
+
+  // A period with nothing in it: the empty states.
+  await page.getByLabel('From', { exact: true }).fill('2020-01-01');
+  await page.getByLabel('To', { exact: true }).fill('2020-01-15');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/from=2020-01-01/);
+  await rates.getByText('No disputes in this period.').waitFor();
+  await ttr.getByText('No disputes in this period.').waitFor();
+  await rules.getByText('No rule resolved a dispute in this period.').waitFor();
+  await merchants.getByText('No merchant has orders in this period.').waitFor();
+  await shot(page, 'metrics-empty');
+
+  // A bad period: the API's message, and a way to try again.
+  await page.goto(`${BASE}/ops/metrics?from=2026-02-01&to=2026-01-01`);
+  await page.getByRole('alert').getByText('from must be before to').waitFor();
+  await page.getByRole('button', { name: 'Try again' }).waitFor();
+  await shot(page, 'metrics-error', false);
+  assert.deepEqual(problems(['400 (Bad Request)']), []);
 });
 
 test('switch a rule to propose only and back', async () => {

@@ -5,22 +5,63 @@ import { useState } from 'preact/hooks';
 import { query } from '../shared/api';
 import { formatDate, formatNumber, formatPercent, humanize } from '../shared/format';
 import { navigate, useFocusHeading } from '../shared/router';
-import type { DailyRates, Metrics, Rule } from '../shared/types';
-import { Async, Empty, useResource, useTitle } from '../shared/ui';
-import { BarChart, LineChart } from './charts';
+import type { DailyRates, MerchantRate, Metrics, Rule } from '../shared/types';
+import { Async, Badge, Empty, useResource, useTitle } from '../shared/ui';
+import { BarChart, ColumnChart, LineChart } from './charts';
 import { api } from './session';
 
-/** Every day from..to (UTC), with the days the API left out as zeros. */
-export function fillDays(from: string, to: string, daily: DailyRates[]): DailyRates[] {
-  const byDay = new Map(daily.map((d) => [d.day, d]));
-  const out: DailyRates[] = [];
-  const start = new Date(`${from.slice(0, 10)}T00:00:00Z`);
-  const end = new Date(`${to.slice(0, 10)}T00:00:00Z`);
-  for (let t = start.getTime(), n = 0; t <= end.getTime() && n < 400; t += 86_400_000, n++) {
-    const day = new Date(t).toISOString().slice(0, 10);
-    out.push(byDay.get(day) ?? { day, submitted: 0, auto_resolved: 0, escalated: 0 });
-  }
-  return out;
+// The response's members beyond the shared Metrics type (see the OpsMetrics
+// schema in cmd/settle/openapi.json).
+export interface DailyPoint extends DailyRates {
+  reviewed: number;
+  overturned: number;
+  auto_resolution_rate: number | null;
+  escalation_rate: number | null;
+  overturn_rate: number | null;
+}
+
+export interface MerchantPoint extends MerchantRate {
+  per_100_orders: number;
+  wilson_lower_per_100_orders: number | null;
+  z_score: number | null;
+  unusual: boolean;
+}
+
+export interface RuleOverturns {
+  rule_id: string;
+  decided: number;
+  reviewed: number;
+  overturned: number;
+  overturn_rate: number | null;
+}
+
+export interface ResolutionBucket {
+  label: string;
+  min_hours: number;
+  max_hours: number | null;
+  count: number;
+}
+
+export interface ResolutionTimes {
+  resolved: number;
+  open: number;
+  withdrawn: number;
+  p50_hours: number | null;
+  p90_hours: number | null;
+  histogram: ResolutionBucket[];
+}
+
+export interface OpsMetrics extends Omit<Metrics, 'daily' | 'disputes_per_merchant'> {
+  reviewed: number;
+  overturned: number;
+  overturn_rate: number | null;
+  overturns_per_rule: RuleOverturns[];
+  time_to_resolution: ResolutionTimes;
+  time_to_resolution_per_reason: (ResolutionTimes & { reason: string })[];
+  disputes_per_merchant: MerchantPoint[];
+  dispute_rate_overall: { disputes: number; orders: number; per_100_orders: number; unusual_min_orders: number };
+  unusual_merchants: MerchantPoint[];
+  daily: DailyPoint[];
 }
 
 function hours(h: number | null): string {
@@ -36,7 +77,7 @@ export function MetricsPage({ q }: { q: URLSearchParams }) {
   const from = q.get('from') ?? '';
   const to = q.get('to') ?? '';
   const qs = query({ from, to });
-  const m = useResource(() => api.get<Metrics>(`/v1/ops/metrics${qs}`), [qs]);
+  const m = useResource(() => api.get<OpsMetrics>(`/v1/ops/metrics${qs}`), [qs]);
   const rules = useResource(() => api.get<{ rules: Rule[] }>('/v1/ops/rules').then((d) => d.rules), []);
   return (
     <main id="main">
@@ -44,7 +85,7 @@ export function MetricsPage({ q }: { q: URLSearchParams }) {
         <h1>Metrics</h1>
         {m.data && (
           <p>
-            {formatDate(m.data.from)} – {formatDate(m.data.to)}
+            {formatDate(m.data.from)} – {formatDate(new Date(Date.parse(m.data.to) - 1).toISOString())}
           </p>
         )}
       </div>
@@ -103,69 +144,74 @@ function RangeForm({ from, to }: { from: string; to: string }) {
   );
 }
 
-function MetricsView({ m }: { m: Metrics }) {
-  const days = fillDays(m.from, m.to, m.daily ?? []);
-  const rate = (a: number, b: number) => (b ? a / b : 0);
-  const overturn = Object.entries(m.overturn_rate_per_rule ?? {}).sort((a, b) => b[1] - a[1]);
+function MetricsView({ m }: { m: OpsMetrics }) {
+  const days = m.daily ?? [];
+  const dayNames = days.map((d) => d.day);
   const handoffs = Object.entries(m.handoff_reason_counts ?? {}).sort((a, b) => b[1] - a[1]);
-  const merchants = [...(m.disputes_per_merchant ?? [])].sort((a, b) => b.per_1000_orders - a.per_1000_orders);
-  const totals = merchants.reduce((t, x) => ({ d: t.d + x.disputes, o: t.o + x.orders }), { d: 0, o: 0 });
-  const overall = totals.o ? (totals.d / totals.o) * 1000 : 0;
-  // Unusual: at least twice the overall rate, and more than a couple of disputes.
-  const unusual = (x: { per_1000_orders: number; disputes: number }) => overall > 0 && x.per_1000_orders >= 2 * overall && x.disputes >= 3;
+  const ttr = m.time_to_resolution;
   return (
     <>
       <section aria-label="Summary" class="grid grid-4 kpis">
         <Kpi label="Disputes submitted" value={formatNumber(m.submitted)} />
         <Kpi label="Auto-resolved" value={formatPercent(m.auto_resolution_rate)} detail={`${m.auto_resolved} of ${m.submitted}`} />
         <Kpi label="Escalated to a person" value={formatPercent(m.escalation_rate)} detail={`${m.escalated} of ${m.submitted}`} />
-        <Kpi label="Median time to resolution" value={hours(m.median_time_to_resolution_hours)} />
+        <Kpi
+          label="Automated outcomes overturned"
+          value={m.overturn_rate == null ? '—' : formatPercent(m.overturn_rate)}
+          detail={m.reviewed ? `${m.overturned} of ${m.reviewed} reviewed` : 'None reviewed yet'}
+        />
+        <Kpi
+          label="Time to resolution (median)"
+          value={hours(ttr?.p50_hours ?? m.median_time_to_resolution_hours)}
+          detail={ttr?.p90_hours != null ? `9 in 10 within ${hours(ttr.p90_hours)}` : undefined}
+        />
       </section>
+      <p class="small muted cohort-note">
+        Counted by the day each dispute was submitted (UTC), as it stands now: resolutions, handoffs and reviews that come later still count on that day.
+      </p>
       <div class="grid charts">
-        <section class="card">
-          <h2>Resolution rates by day</h2>
+        <section class="card" aria-labelledby="rates-h">
+          <h2 id="rates-h">Rates by day</h2>
           {m.submitted === 0 ? (
             <Empty>No disputes in this period.</Empty>
           ) : (
             <LineChart
-              title="Share of the day's disputes"
-              days={days.map((d) => d.day)}
+              title="Auto-resolved and escalated: share of the day's disputes. Overturned: share of the day's reviewed automated outcomes."
+              days={dayNames}
               percent
               format={formatPercent}
               series={[
-                { name: 'Auto-resolved', values: days.map((d) => rate(d.auto_resolved, d.submitted)), cls: 's-good' },
-                { name: 'Escalated', values: days.map((d) => rate(d.escalated, d.submitted)), cls: 's-warn' },
+                { name: 'Auto-resolved', values: days.map((d) => d.auto_resolution_rate), cls: 's-good' },
+                { name: 'Escalated', values: days.map((d) => d.escalation_rate), cls: 's-warn' },
+                { name: 'Overturned', values: days.map((d) => d.overturn_rate), cls: 's-bad' },
               ]}
             />
           )}
         </section>
-        <section class="card">
-          <h2>Disputes by day</h2>
+        <section class="card" aria-labelledby="daily-h">
+          <h2 id="daily-h">Disputes by day</h2>
           {m.submitted === 0 ? (
             <Empty>No disputes in this period.</Empty>
           ) : (
             <LineChart
               title="Disputes per day"
-              days={days.map((d) => d.day)}
+              days={dayNames}
               format={(n) => formatNumber(Math.round(n))}
               series={[
                 { name: 'Submitted', values: days.map((d) => d.submitted), cls: 's-info' },
                 { name: 'Auto-resolved', values: days.map((d) => d.auto_resolved), cls: 's-good' },
                 { name: 'Escalated', values: days.map((d) => d.escalated), cls: 's-warn' },
+                { name: 'Overturned', values: days.map((d) => d.overturned), cls: 's-bad' },
               ]}
             />
           )}
         </section>
-        <section class="card">
-          <h2>Overturn rate per rule</h2>
-          {overturn.length === 0 ? (
-            <Empty>No reviewed outcomes in this period. Rates appear once ops review automated outcomes.</Empty>
-          ) : (
-            <BarChart title="Reviewed outcomes overturned" unit="Overturned" max={1} bars={overturn.map(([rule, r]) => ({ label: rule, value: r, text: formatPercent(r), flagged: r >= 0.2 }))} />
-          )}
+        <section class="card" aria-labelledby="overturn-h">
+          <h2 id="overturn-h">Overturn rate per rule</h2>
+          <RuleOverturnsChart rules={m.overturns_per_rule ?? []} />
         </section>
-        <section class="card">
-          <h2>Why cases went to a person</h2>
+        <section class="card" aria-labelledby="handoff-h">
+          <h2 id="handoff-h">Why cases went to a person</h2>
           {handoffs.length === 0 ? (
             <Empty>No handoffs in this period.</Empty>
           ) : (
@@ -173,22 +219,186 @@ function MetricsView({ m }: { m: Metrics }) {
           )}
         </section>
       </div>
-      <section class="card">
-        <h2>Disputes per 1,000 orders, by merchant</h2>
-        <p class="small muted">
-          Across all merchants: {formatNumber(overall)} per 1,000 orders. Merchants at twice that or more (and at least 3 disputes) are marked as unusual.
-        </p>
-        {merchants.length === 0 ? (
-          <Empty>No merchants with orders in this period.</Empty>
-        ) : (
-          <BarChart
-            title="Disputes per 1,000 orders"
-            unit="Per 1,000 orders"
-            bars={merchants.map((x) => ({ label: x.name, value: x.per_1000_orders, text: `${formatNumber(x.per_1000_orders)} (${x.disputes}/${x.orders})`, flagged: unusual(x) }))}
-          />
-        )}
+      <section class="card" aria-labelledby="ttr-h">
+        <h2 id="ttr-h">Time to resolution</h2>
+        {m.submitted === 0 ? <Empty>No disputes in this period.</Empty> : <Resolution m={m} />}
       </section>
+      <Merchants m={m} />
     </>
+  );
+}
+
+/** The histogram of resolution times, overall or for one reason, and the per-reason table. */
+function Resolution({ m }: { m: OpsMetrics }) {
+  const [reason, setReason] = useState('');
+  const perReason = m.time_to_resolution_per_reason ?? [];
+  const t = (reason && perReason.find((r) => r.reason === reason)) || m.time_to_resolution;
+  const coverage = `${formatNumber(t.resolved)} resolved, ${formatNumber(t.open)} still open${t.withdrawn ? `, ${formatNumber(t.withdrawn)} withdrawn` : ''}`;
+  return (
+    <>
+      <div class="field inline ttr-pick">
+        <label for="ttr-reason">Reason</label>
+        <select id="ttr-reason" value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
+          <option value="">All reasons</option>
+          {perReason.map((r) => (
+            <option key={r.reason} value={r.reason}>
+              {humanize(r.reason)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p class="small ttr-summary">
+        {t.p50_hours == null ? (
+          <>Nothing resolved yet ({coverage}).</>
+        ) : (
+          <>
+            Median <strong>{hours(t.p50_hours)}</strong>, 90th percentile <strong>{hours(t.p90_hours)}</strong> · {coverage}
+          </>
+        )}
+      </p>
+      <div class="split">
+        <div>
+          {t.resolved === 0 ? (
+            <Empty>No resolved disputes to show{reason ? ` for ${humanize(reason).toLowerCase()}` : ''}.</Empty>
+          ) : (
+            <ColumnChart
+              title={`Disputes by time from submission to resolution${reason ? ` (${humanize(reason)})` : ''}`}
+              head="Took"
+              unit="Resolved"
+              columns={t.histogram.map((b) => ({ label: b.label, value: b.count, text: formatNumber(b.count) }))}
+            />
+          )}
+        </div>
+        {perReason.length > 0 && (
+          <table class="data-table per-reason">
+            <caption>By reason</caption>
+            <thead>
+              <tr>
+                <th scope="col">Reason</th>
+                <th scope="col">Resolved</th>
+                <th scope="col">Open</th>
+                <th scope="col">Median</th>
+                <th scope="col">90th percentile</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perReason.map((r) => (
+                <tr key={r.reason}>
+                  <th scope="row">{humanize(r.reason)}</th>
+                  <td>{formatNumber(r.resolved)}</td>
+                  <td>{formatNumber(r.open)}</td>
+                  <td>{hours(r.p50_hours)}</td>
+                  <td>{hours(r.p90_hours)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </>
+  );
+}
+
+function RuleOverturnsChart({ rules }: { rules: RuleOverturns[] }) {
+  const reviewed = rules.filter((r) => r.reviewed > 0).sort((a, b) => (b.overturn_rate ?? 0) - (a.overturn_rate ?? 0) || b.reviewed - a.reviewed);
+  const unreviewed = rules.filter((r) => r.reviewed === 0);
+  if (rules.length === 0) return <Empty>No rule resolved a dispute in this period.</Empty>;
+  return (
+    <>
+      {reviewed.length === 0 ? (
+        <Empty>None of this period's automated outcomes has been reviewed yet. Rates appear once ops review them.</Empty>
+      ) : (
+        <BarChart
+          title="Reviewed automated outcomes that were overturned (20% or more is marked)"
+          unit="Overturned"
+          flagNote="high"
+          max={1}
+          bars={reviewed.map((r) => ({
+            label: r.rule_id,
+            value: r.overturn_rate ?? 0,
+            text: `${formatPercent(r.overturn_rate ?? 0)} (${r.overturned} of ${r.reviewed})`,
+            flagged: (r.overturn_rate ?? 0) >= 0.2,
+          }))}
+        />
+      )}
+      {unreviewed.length > 0 && (
+        <p class="small muted">
+          Not reviewed yet: {unreviewed.map((r) => `${r.rule_id} (${formatNumber(r.decided)} decided)`).join(', ')}.
+        </p>
+      )}
+    </>
+  );
+}
+
+function Merchants({ m }: { m: OpsMetrics }) {
+  const overall = m.dispute_rate_overall;
+  const rows = (m.disputes_per_merchant ?? []).filter((x) => x.orders > 0).sort((a, b) => Number(b.unusual) - Number(a.unusual) || b.per_100_orders - a.per_100_orders);
+  const unusual = m.unusual_merchants ?? [];
+  const per100 = (n: number) => formatNumber(n);
+  return (
+    <section class="card" aria-labelledby="merchants-h">
+      <h2 id="merchants-h">Merchants with unusual dispute rates</h2>
+      <p class="small muted">
+        Disputed orders per 100 orders captured in this period. Across all merchants: <strong>{per100(overall.per_100_orders)}</strong> ({formatNumber(overall.disputes)} of{' '}
+        {formatNumber(overall.orders)}). A merchant is flagged when it has at least {overall.unusual_min_orders} orders and even the low end of its 95% range is above
+        that — so a few disputes on a handful of orders are not enough.
+      </p>
+      {rows.length === 0 ? (
+        <Empty>No merchant has orders in this period.</Empty>
+      ) : (
+        <>
+          <p role="status" class={unusual.length ? 'unusual-count bad' : 'unusual-count'}>
+            {unusual.length === 0
+              ? 'No merchant’s rate is clearly above the overall rate.'
+              : `${unusual.length} merchant${unusual.length === 1 ? '' : 's'} clearly above the overall rate: ${unusual.map((x) => x.name).join(', ')}.`}
+          </p>
+          <div class="merchant-grid">
+            <BarChart
+              title="Disputed orders per 100 orders, by merchant"
+              unit="Per 100 orders"
+              reference={{
+                value: overall.per_100_orders,
+                label: `All merchants: ${per100(overall.per_100_orders)}`,
+                name: 'All merchants',
+                text: per100(overall.per_100_orders),
+              }}
+              bars={rows.map((x) => ({ label: x.name, value: x.per_100_orders, text: per100(x.per_100_orders), flagged: x.unusual }))}
+            />
+            <table class="data-table merchants">
+              <caption class="visually-hidden">Merchants' dispute rates against the overall rate; unusual ones first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Merchant</th>
+                  <th scope="col">Orders</th>
+                  <th scope="col">Disputed</th>
+                  <th scope="col">Per 100</th>
+                  <th scope="col" title="The low end of the 95% Wilson interval of the rate, per 100 orders">95% low</th>
+                  <th scope="col">vs overall</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Flag</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((x) => (
+                  <tr key={x.merchant_id} class={x.unusual ? 'unusual' : undefined}>
+                    <th scope="row" class="nowrap">{x.name}</th>
+                    <td>{formatNumber(x.orders)}</td>
+                    <td>{formatNumber(x.disputes)}</td>
+                    <td>{per100(x.per_100_orders)}</td>
+                    <td>{x.wilson_lower_per_100_orders == null ? '—' : per100(x.wilson_lower_per_100_orders)}</td>
+                    <td>{overall.per_100_orders > 0 ? `${formatNumber(x.per_100_orders / overall.per_100_orders)}×` : '—'}</td>
+                    <td>
+                      {x.unusual ? <Badge tone="bad">Unusual</Badge> : x.orders < overall.unusual_min_orders ? <span class="small muted nowrap">Few orders</span> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
   );
 }
 
