@@ -1,9 +1,10 @@
 // Package nlu understands one customer message: is it a dispute, for which
 // reason (DESIGN.md §3), what facts it states (order, merchant, item, amount,
 // dates), whether the customer asks for a person, and whether the text tries
-// to instruct the bot. Two engines implement Engine: Local, a linear
-// classifier trained at process start on data/train.jsonl plus rules for
-// slots, people and injection; and LLM, any OpenAI-compatible model called
+// to instruct the bot. Two engines implement Engine: Local, linear
+// classifiers (an ensemble of logistic regression, NB-LR and complement
+// naive Bayes for the reason) trained at process start on data/train.jsonl
+// plus rules for slots, people and injection; and LLM, any OpenAI-compatible model called
 // with one forced tool, which falls back to Local whenever the model fails.
 // Redact masks card numbers, CVCs, IBANs, emails and phone numbers; callers
 // use it before storing text or sending it anywhere.

@@ -155,16 +155,7 @@ func sortScored(out []Scored) {
 	})
 }
 
-func (m *model) vectorize(f features) sparse {
-	var s sparse
-	for _, ft := range f {
-		if j, ok := m.index[ft.id]; ok {
-			s.idx = append(s.idx, j)
-			s.val = append(s.val, ft.v)
-		}
-	}
-	return s
-}
+func (m *model) vectorize(f features) sparse { return vectorizeIn(m.index, f) }
 
 // vocabulary indexes, in id order, the features seen in at least minCount
 // examples.
