@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/settlehq/settle/cobrowse/rrwebgen"
 )
 
 // The gate's budget: filtering a full snapshot may take at most 1.5 times what
@@ -193,4 +195,30 @@ func (s *snapGen) css(rules int) string {
 	}
 	b.WriteString(`.badge::after{content:"new"}`)
 	return b.String()
+}
+
+// BenchmarkGateStream is the relay's steady state: the generated stream that
+// `settle bench relay` replays (a 64 KB page, then batches of six events:
+// mouse moves, text and class changes, inputs, clicks, scrolls, a toast added
+// and removed), one event per iteration, under the relay's policy.
+func BenchmarkGateStream(b *testing.B) {
+	page := rrwebgen.NewPage(64<<10, 1)
+	var events [][]byte
+	for _, batch := range page.Batches(40, 6, 2) {
+		events = append(events, batch...)
+	}
+	g := benchGateWith(b, page.Snapshot)
+	size := 0
+	for _, ev := range events {
+		size += len(ev)
+	}
+	b.SetBytes(int64(size / len(events)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := g.Filter(events[i%len(events)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }

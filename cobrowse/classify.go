@@ -1,6 +1,9 @@
 package cobrowse
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // Redaction state. A node is allowlisted when it or an ancestor is marked
 // data-settle-unredact or matches an unredact selector, and secret when it or
@@ -33,32 +36,74 @@ func (g *Gate) classifyNode(n *mirrorNode) {
 	}
 }
 
+// reclassRoot is a node whose classification inputs changed in an event.
+type reclassRoot struct {
+	n *mirrorNode
+	// deep: every node of the subtree must be evaluated again, because the
+	// node moved (its descendants have new ancestors) or an attribute changed
+	// that a selector tests on ancestors. Otherwise only the node's own
+	// attributes changed, and its descendants can change only through the
+	// state they inherit from it.
+	deep bool
+}
+
 // reclassify recomputes the state of the subtrees under roots (in any order)
 // and returns the nodes that became masked while holding text an agent was
 // shown unmasked: that text has to be sent again, masked.
-func (g *Gate) reclassify(roots []*mirrorNode) []*mirrorNode {
+//
+// A node's state is a function of its parent's state, its own attributes and
+// tag, and the attributes and tags of its ancestors that selectors test. So
+// below a root that is not deep, a node whose state came out unchanged has a
+// subtree that cannot change either (its parent's state, own attributes and
+// tested ancestors are all as before), and the walk skips it. A deep root's
+// subtree is walked whole.
+func (g *Gate) reclassify(roots []reclassRoot) []*mirrorNode {
 	if len(roots) == 0 {
 		return nil
 	}
 	// Parents first, so each subtree is walked once with final ancestor state.
-	sort.Slice(roots, func(i, j int) bool { return roots[i].depth < roots[j].depth })
+	if len(roots) > 1 {
+		slices.SortStableFunc(roots, func(a, b reclassRoot) int { return cmp.Compare(a.n.depth, b.n.depth) })
+	}
 	g.epoch++
 	var remask []*mirrorNode
-	for _, root := range roots {
+	for _, r := range roots {
+		root := r.n
 		if root.epoch == g.epoch || g.m.get(root.id) != root {
+			continue // walked whole already, or removed
+		}
+		if r.deep {
+			for d := root; d != nil; d = nextInSubtree(d, root) {
+				remask = g.reclassifyNode(d, remask)
+				d.epoch = g.epoch
+				if d != root {
+					d.depth = d.parent.depth + 1
+				}
+			}
 			continue
 		}
-		for d := root; d != nil; d = nextInSubtree(d, root) {
-			wasMasked := d.masked()
-			g.classifyNode(d)
-			d.epoch = g.epoch
-			if d != root {
-				d.depth = d.parent.depth + 1
-			}
-			if !wasMasked && d.masked() && d.holdsClear() {
-				remask = append(remask, d)
+		// Nodes visited here are not marked: a root below this one whose own
+		// attributes changed still needs its own visit (it is idempotent).
+		for d := root; d != nil; {
+			before := d.flags & (flagAllow | flagSecret)
+			remask = g.reclassifyNode(d, remask)
+			if d.flags&(flagAllow|flagSecret) != before {
+				d = nextInSubtree(d, root)
+			} else {
+				d = nextSkippingSubtree(d, root)
 			}
 		}
+	}
+	return remask
+}
+
+// reclassifyNode classifies d again and adds it to remask when it became
+// masked while holding text an agent was shown unmasked.
+func (g *Gate) reclassifyNode(d *mirrorNode, remask []*mirrorNode) []*mirrorNode {
+	wasMasked := d.masked()
+	g.classifyNode(d)
+	if !wasMasked && d.masked() && d.holdsClear() {
+		remask = append(remask, d)
 	}
 	return remask
 }

@@ -44,7 +44,14 @@ func (w *jsonWriter) elem()        { w.sep() }
 
 func (w *jsonWriter) str(s string) { w.b = appendJSONString(w.b, s) }
 func (w *jsonWriter) null()        { w.b = append(w.b, "null"...) }
-func (w *jsonWriter) int(i int)    { w.b = strconv.AppendInt(w.b, int64(i), 10) }
+func (w *jsonWriter) int(i int)    { w.b = appendJSONInt(w.b, i) }
+
+func appendJSONInt(b []byte, i int) []byte {
+	if i >= 0 && i < 1e9 {
+		return appendSmallUint(b, uint32(i))
+	}
+	return strconv.AppendInt(b, int64(i), 10)
+}
 func (w *jsonWriter) float(f float64) {
 	w.b = appendJSONFloat(w.b, f)
 }
@@ -74,6 +81,13 @@ func (w *jsonWriter) kOptInt(k string, i *int) {
 // appendJSONFloat formats like encoding/json: plain decimals in the usual
 // range, exponent form outside it.
 func appendJSONFloat(b []byte, f float64) []byte {
+	// Small positive whole numbers (coordinates, ids, offsets) take the
+	// shortest path; NaN fails the comparison and -0 is not > 0.
+	if f > 0 && f < 1e9 {
+		if u := uint32(f); float64(u) == f {
+			return appendSmallUint(b, u)
+		}
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, '0')
 	}
@@ -86,7 +100,29 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
 	}
-	return strconv.AppendFloat(b, f, format, -1, 64)
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// As encoding/json: e-09 becomes e-9.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendSmallUint appends u in decimal, as strconv.AppendUint does.
+func appendSmallUint(b []byte, u uint32) []byte {
+	var buf [10]byte
+	i := len(buf)
+	for u >= 10 {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+	}
+	i--
+	buf[i] = byte('0' + u)
+	return append(b, buf[i:]...)
 }
 
 const hexDigits = "0123456789abcdef"

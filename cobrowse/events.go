@@ -67,17 +67,23 @@ func (f *filterRun) positions(src int, d *wireData) {
 	}
 	out := f.beginIncremental(src)
 	out.key("positions")
-	out.open('[')
-	for _, p := range d.Positions {
-		out.elem()
-		out.open('{')
-		out.kFloat("x", p.X)
-		out.kFloat("y", p.Y)
-		out.kInt("id", p.ID)
-		out.kFloat("timeOffset", p.TimeOffset)
-		out.close('}')
+	// Written straight into the buffer: a mouse move carries many.
+	b := append(out.b, '[')
+	for i, p := range d.Positions {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"x":`...)
+		b = appendJSONFloat(b, p.X)
+		b = append(b, `,"y":`...)
+		b = appendJSONFloat(b, p.Y)
+		b = append(b, `,"id":`...)
+		b = appendJSONInt(b, p.ID)
+		b = append(b, `,"timeOffset":`...)
+		b = appendJSONFloat(b, p.TimeOffset)
+		b = append(b, '}')
 	}
-	out.close(']')
+	out.b = append(b, ']')
 	f.endIncremental(out)
 }
 

@@ -3,6 +3,7 @@ package cobrowse
 import (
 	"encoding/json"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -15,8 +16,12 @@ import (
 // handed to encoding/json one literal at a time, so they come out exactly
 // as it makes them. For every input it accepts it yields exactly what
 // json.Unmarshal yields: FuzzFastDecode checks it.
-func fastDecode(b []byte, ev *wireEvent) bool {
-	s := scanner{b: b, arena: &fastArena{}}
+func fastDecode(b []byte, ev *wireEvent) bool { return fastDecodeWith(b, ev, &fastArena{}) }
+
+// fastDecodeWith is fastDecode with the event's data, scalars and lists in
+// arena a, which must be fresh or reset.
+func fastDecodeWith(b []byte, ev *wireEvent, a *fastArena) bool {
+	s := scanner{b: b, arena: a}
 	seen := 0
 	ok := s.object(func(key []byte) bool {
 		switch string(key) {
@@ -26,6 +31,7 @@ func fastDecode(b []byte, ev *wireEvent) bool {
 			return once(&seen, 2) && s.floatPtr(&ev.Timestamp)
 		case "data":
 			ev.Data = &s.arena.data
+			s.arena.dataUsed = true
 			return once(&seen, 4) && s.data(ev.Data)
 		}
 		return false
@@ -148,34 +154,51 @@ func (s *scanner) dataField(key string, d *wireData) bool {
 	return s.mutationField(key, d)
 }
 
+// The lists below start from the arena's backing arrays (each is read once
+// per event) and hand them back grown.
 func (s *scanner) mutationField(key string, d *wireData) bool {
+	a := s.arena
+	var ok bool
 	switch key {
 	case "texts":
-		d.Texts = []wireText{}
-		return s.array(func() bool {
+		d.Texts = emptyList(a.texts)
+		ok = s.array(func() bool {
 			d.Texts = append(d.Texts, wireText{})
 			return s.text(&d.Texts[len(d.Texts)-1])
 		})
+		a.texts = d.Texts
 	case "attributes":
-		d.Attributes = []wireAttrChange{}
-		return s.array(func() bool {
+		d.Attributes = emptyList(a.attrs)
+		ok = s.array(func() bool {
 			d.Attributes = append(d.Attributes, wireAttrChange{})
 			return s.attrChange(&d.Attributes[len(d.Attributes)-1])
 		})
+		a.attrs = d.Attributes
 	case "removes":
-		d.Removes = []wireRemove{}
-		return s.array(func() bool {
+		d.Removes = emptyList(a.removes)
+		ok = s.array(func() bool {
 			d.Removes = append(d.Removes, wireRemove{})
 			return s.remove(&d.Removes[len(d.Removes)-1])
 		})
+		a.removes = d.Removes
 	case "adds":
-		d.Adds = []wireAdd{}
-		return s.array(func() bool {
+		d.Adds = emptyList(a.adds)
+		ok = s.array(func() bool {
 			d.Adds = append(d.Adds, wireAdd{})
 			return s.add(&d.Adds[len(d.Adds)-1])
 		})
+		a.adds = d.Adds
 	}
-	return false
+	return ok
+}
+
+// emptyList is l emptied, never nil: "[]" decodes to an empty list, not to
+// no list.
+func emptyList[T any](l []T) []T {
+	if l == nil {
+		return make([]T, 0, 4)
+	}
+	return l[:0]
 }
 
 // add is one added node (style sheet rule adds, with rule and index, take
@@ -285,25 +308,52 @@ func (s *scanner) docField(key string, n *wireNode) bool {
 }
 
 func (s *scanner) positions(ps *[]wirePosition) bool {
-	*ps = []wirePosition{}
-	return s.array(func() bool {
+	*ps = emptyList(s.arena.positions)
+	ok := s.array(func() bool {
 		*ps = append(*ps, wirePosition{})
-		p := &(*ps)[len(*ps)-1]
-		seen := 0
-		return s.object(func(key []byte) bool {
-			switch string(key) {
-			case "x":
-				return once(&seen, 1) && s.float(&p.X)
-			case "y":
-				return once(&seen, 2) && s.float(&p.Y)
-			case "id":
-				return once(&seen, 4) && s.integer(&p.ID)
-			case "timeOffset":
-				return once(&seen, 8) && s.float(&p.TimeOffset)
-			}
-			return false
-		})
+		return s.position(&(*ps)[len(*ps)-1])
 	})
+	s.arena.positions = *ps
+	return ok
+}
+
+// position reads one sampled pointer position. A mouse move carries many, so
+// this is object() unrolled, without a call per member.
+func (s *scanner) position(p *wirePosition) bool {
+	if !s.eat('{') {
+		return false
+	}
+	if s.eat('}') {
+		return true
+	}
+	seen := 0
+	for {
+		key, ok := s.rawStr()
+		if !ok || !s.eat(':') {
+			return false
+		}
+		switch string(key) {
+		case "x":
+			ok = once(&seen, 1) && s.float(&p.X)
+		case "y":
+			ok = once(&seen, 2) && s.float(&p.Y)
+		case "id":
+			ok = once(&seen, 4) && s.integer(&p.ID)
+		case "timeOffset":
+			ok = once(&seen, 8) && s.float(&p.TimeOffset)
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+		if s.eat('}') {
+			return true
+		}
+		if !s.eat(',') {
+			return false
+		}
+	}
 }
 
 func (s *scanner) text(t *wireText) bool {
@@ -391,14 +441,76 @@ type scanner struct {
 	arena *fastArena // nil: allocate each value
 }
 
-// fastArena holds an event's data and the scalars its pointer fields point
-// to in one allocation, instead of one allocation each.
+// fastArena holds an event's data, the scalars its pointer fields point to
+// and the backing arrays of its lists, instead of one allocation each. The
+// gate takes arenas from a pool and resets them when the event is done.
 type fastArena struct {
-	data       wireData
-	ints       [8]int
-	floats     [8]float64
-	bools      [4]bool
-	ni, nf, nb int
+	ev             wireEvent
+	data           wireData
+	ints           [8]int
+	floats         [8]float64
+	bools          [4]bool
+	strs           [4]string
+	ni, nf, nb, ns int
+	dataUsed       bool
+
+	positions []wirePosition
+	texts     []wireText
+	attrs     []wireAttrChange
+	removes   []wireRemove
+	adds      []wireAdd
+
+	// Scratch lists for applying a mutation (mutation.go), reused likewise.
+	removals []removal
+	changes  []attrChange
+	roots    []reclassRoot
+	textOps  []textChange
+	placed   []bool
+	ready    []int
+}
+
+var arenaPool = sync.Pool{New: func() any { return new(fastArena) }}
+
+func getArena() *fastArena { return arenaPool.Get().(*fastArena) }
+
+// putArena resets a and returns it to the pool. Everything the event held is
+// cleared, so a pooled arena keeps no page text alive.
+func putArena(a *fastArena) {
+	a.ev = wireEvent{}
+	if a.dataUsed {
+		a.data, a.dataUsed = wireData{}, false
+	}
+	clear(a.ints[:a.ni])
+	clear(a.floats[:a.nf])
+	clear(a.bools[:a.nb])
+	clear(a.strs[:a.ns])
+	a.ni, a.nf, a.nb, a.ns = 0, 0, 0, 0
+	a.positions = resetList(a.positions)
+	a.texts = resetList(a.texts)
+	a.attrs = resetList(a.attrs)
+	a.removes = resetList(a.removes)
+	a.adds = resetList(a.adds)
+	a.removals = resetList(a.removals)
+	a.changes = resetList(a.changes)
+	a.roots = resetList(a.roots)
+	a.textOps = resetList(a.textOps)
+	a.placed = resetList(a.placed)
+	a.ready = resetList(a.ready)
+	arenaPool.Put(a)
+}
+
+// maxPooledList bounds what a pooled arena keeps of a list: an event with
+// thousands of entries should not pin that much memory for good.
+const maxPooledList = 256
+
+// resetList empties l. Entries past its length are zero already: lists only
+// grow by append, and every reset clears what was appended.
+func resetList[T any](l []T) []T {
+	if cap(l) > maxPooledList {
+		return nil
+	}
+	clear(l)
+	return l[:0]
 }
 
 func (s *scanner) newInt() *int {
@@ -417,6 +529,14 @@ func (s *scanner) newFloat() *float64 {
 	return new(float64)
 }
 
+func (s *scanner) newStr() *string {
+	if a := s.arena; a != nil && a.ns < len(a.strs) {
+		a.ns++
+		return &a.strs[a.ns-1]
+	}
+	return new(string)
+}
+
 func (s *scanner) newBool() *bool {
 	if a := s.arena; a != nil && a.nb < len(a.bools) {
 		a.nb++
@@ -426,6 +546,9 @@ func (s *scanner) newBool() *bool {
 }
 
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return // compact JSON: the usual case
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -536,74 +659,99 @@ func (s *scanner) skipStr() (int, bool) {
 	return 0, false
 }
 
+// rawStr reads a string literal without escapes and returns its bytes;
+// false for escapes, control characters and invalid UTF-8. A table lookup
+// per byte finds where the plain ASCII run ends; only what follows a byte
+// past ASCII is checked for UTF-8.
 func (s *scanner) rawStr() ([]byte, bool) {
 	if !s.eat('"') {
 		return nil, false
 	}
-	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
+	b, i := s.b, s.i
+	start := i
+	for i < len(b) && !strStop[b[i]] {
+		i++
+	}
+	ascii := i // where the ASCII run ends
+	for i < len(b) {
+		switch c := b[i]; {
 		case c == '"':
-			raw := s.b[start:s.i]
-			s.i++
-			return raw, utf8.Valid(raw)
+			s.i = i + 1
+			return b[start:i], ascii == i || utf8.Valid(b[ascii:i])
 		case c == '\\' || c < 0x20:
+			s.i = i
 			return nil, false
 		}
-		s.i++
+		i++
 	}
+	s.i = i
 	return nil, false
 }
+
+// strStop marks the bytes that end a plain ASCII run in a string literal.
+var strStop = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 // number reads a JSON number and reports whether it is an integer.
 func (s *scanner) number() (raw []byte, integer, ok bool) {
 	s.ws()
-	start := s.i
-	s.skip('-')
+	b, i := s.b, s.i
+	start := i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
 	switch {
-	case s.skip('0'):
-	case s.digits() == 0:
-		return nil, false, false
+	case i < len(b) && b[i] == '0':
+		i++
+	default:
+		d := i
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		if i == d {
+			return nil, false, false
+		}
 	}
 	integer = true
-	if s.skip('.') {
-		if integer = false; s.digits() == 0 {
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		if integer = false; i == d {
 			return nil, false, false
 		}
 	}
-	if s.skip('e') || s.skip('E') {
+	if i < len(b) && b[i]|0x20 == 'e' {
 		integer = false
-		if !s.skip('+') {
-			s.skip('-')
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
 		}
-		if s.digits() == 0 {
+		d := i
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		if i == d {
 			return nil, false, false
 		}
 	}
-	return s.b[start:s.i], integer, true
-}
-
-func (s *scanner) skip(c byte) bool {
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
-
-func (s *scanner) digits() int {
-	n := 0
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		s.i++
-		n++
-	}
-	return n
+	s.i = i
+	return b[start:i], integer, true
 }
 
 // float parses as strconv.ParseFloat does (encoding/json's parser). Small
 // integers, most of what rrweb sends, are converted exactly without it.
 func (s *scanner) float(f *float64) bool {
+	if v, ok := s.plainUint(); ok {
+		*f = float64(v)
+		return true
+	}
 	raw, integer, ok := s.number()
 	if !ok {
 		return false
@@ -620,6 +768,10 @@ func (s *scanner) float(f *float64) bool {
 }
 
 func (s *scanner) integer(n *int) bool {
+	if v, ok := s.plainUint(); ok {
+		*n = v
+		return true
+	}
 	raw, integer, ok := s.number()
 	if !ok || !integer {
 		return false
@@ -631,6 +783,31 @@ func (s *scanner) integer(n *int) bool {
 	v, err := strconv.ParseInt(string(raw), 10, 64)
 	*n = int(v)
 	return err == nil
+}
+
+// plainUint reads the form most numbers rrweb sends take, in one pass: a
+// non-negative integer of 1 to 15 digits without a leading zero, fraction or
+// exponent. For anything else it consumes nothing and reports false, and the
+// caller reads the number the general way.
+func (s *scanner) plainUint() (int, bool) {
+	s.ws()
+	b, i := s.b, s.i
+	v, j := 0, i
+	for j < len(b) && isDigit(b[j]) {
+		if j-i == 15 {
+			return 0, false
+		}
+		v = v*10 + int(b[j]-'0')
+		j++
+	}
+	switch {
+	case j == i, j-i > 1 && b[i] == '0':
+		return 0, false
+	case j < len(b) && (b[j] == '.' || b[j]|0x20 == 'e'):
+		return 0, false
+	}
+	s.i = j
+	return v, true
 }
 
 // smallInt parses an integer of at most 15 digits (exact in a float64).
@@ -692,9 +869,8 @@ func (s *scanner) boolPtr(p **bool) bool {
 }
 
 func (s *scanner) strPtr(p **string) bool {
-	var v string
-	*p = &v
-	return s.strInto(&v)
+	*p = s.newStr()
+	return s.strInto(*p)
 }
 
 // nullableInt reads an integer or null (rrweb's "no next sibling").

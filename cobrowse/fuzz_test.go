@@ -8,15 +8,18 @@ import (
 )
 
 // fuzzPolicy covers the selectors the leak corpus uses. Its selectors only test
-// attributes the gate forwards unchanged, as the oracle requires.
+// attributes the gate forwards unchanged, as the oracle requires. ".zone span"
+// tests a class on ancestors, so class changes reclassify whole subtrees.
 var fuzzPolicy = Policy{
-	UnredactSelectors: []string{".summary", ".public", "nav", "main > p", "[data-testid]"},
+	UnredactSelectors: []string{".summary", ".public", "nav", "main > p", "[data-testid]", ".zone span"},
 	SecretSelectors:   []string{"[name=cvc]"},
 }
 
 // FuzzGate feeds newline-separated rrweb events through one gate and checks
 // the oracle's properties on everything it forwards: no Luhn-valid card
-// number, and no unmasked text of a node that is not allowlisted.
+// number, and no unmasked text of a node that is not allowlisted; and after
+// every event, that each node's state in the mirror is what classifying it
+// afresh gives (see checkMirrorState).
 //
 //	go test -run '^$' -fuzz FuzzGate ./cobrowse
 func FuzzGate(f *testing.F) {
@@ -46,6 +49,9 @@ func FuzzGate(f *testing.F) {
 			res, err := g.Filter(line)
 			if de, ok := err.(*DropError); ok && de.Reason == ReasonInternal {
 				t.Fatal(err)
+			}
+			if err := checkMirrorState(g); err != nil {
+				t.Fatalf("after %q: %v", line, err)
 			}
 			if err != nil {
 				continue

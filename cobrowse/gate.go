@@ -100,8 +100,10 @@ func (e *DropError) Error() string {
 // it has not classified, and re-encodes every event from what it decoded, so
 // fields it does not know are dropped.
 func (g *Gate) Filter(event []byte) (res FilterResult, err error) {
-	var ev wireEvent
-	if err := decodeEvent(event, &ev); err != nil {
+	a := getArena()
+	defer putArena(a)
+	ev := &a.ev
+	if err := decodeEvent(event, ev, a); err != nil {
 		return FilterResult{}, &DropError{Reason: ReasonMalformed, Detail: describeDecodeError(err)}
 	}
 	if ev.Type == nil || ev.Timestamp == nil {
@@ -119,7 +121,7 @@ func (g *Gate) Filter(event []byte) (res FilterResult, err error) {
 		}
 	}()
 	g.events++
-	f := &filterRun{g: g, ts: *ev.Timestamp, size: len(event)}
+	f := &filterRun{g: g, a: a, ts: *ev.Timestamp, size: len(event)}
 	switch t := *ev.Type; t {
 	case evDOMContentLoaded, evLoad:
 		w := f.begin(t)
@@ -154,11 +156,13 @@ func describeDecodeError(err error) string {
 // filterRun is the state of filtering one event.
 type filterRun struct {
 	g      *Gate
+	a      *fastArena // the event's decoded data and scratch lists
 	ts     float64
 	size   int // of the incoming event
 	events [][]byte
 	drops  []Drop
 	fatal  *DropError
+	first  jsonWriter // the writer of the first output event
 }
 
 func (f *filterRun) drop(reason DropReason, id int, detail string) {
@@ -183,11 +187,13 @@ func (f *filterRun) result() (FilterResult, error) {
 // The first event of a run is about as long as the input; others (re-masked
 // input values) are small.
 func (f *filterRun) begin(t int) *jsonWriter {
-	size := 256
-	if len(f.events) == 0 {
-		size = f.size + 64
+	var w *jsonWriter
+	if len(f.events) == 0 && f.first.b == nil {
+		w = &f.first
+		w.b = make([]byte, 0, f.size+64)
+	} else {
+		w = &jsonWriter{b: make([]byte, 0, 256)}
 	}
-	w := &jsonWriter{b: make([]byte, 0, size)}
 	w.open('{')
 	w.kInt("type", t)
 	w.key("data")

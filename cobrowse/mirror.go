@@ -184,6 +184,18 @@ func nextInSubtree(d, root *mirrorNode) *mirrorNode {
 	return nil
 }
 
+// nextSkippingSubtree returns the node after d's subtree in a pre-order walk
+// of root's subtree, or nil at the end.
+func nextSkippingSubtree(d, root *mirrorNode) *mirrorNode {
+	for d != root {
+		if d.next != nil {
+			return d.next
+		}
+		d = d.parent
+	}
+	return nil
+}
+
 // contains reports whether n is a or one of a's descendants.
 func contains(a, n *mirrorNode) bool {
 	for ; n != nil; n = n.parent {

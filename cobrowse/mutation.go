@@ -21,8 +21,12 @@ type attrChange struct {
 func (f *filterRun) mutation(d *wireData) {
 	removes := f.applyRemoves(d.Removes)
 	placed, moved := f.applyAdds(d.Adds)
-	changes, changed := f.applyAttributeKeys(d.Attributes)
-	remask := f.g.reclassify(append(moved, changed...))
+	changes, roots := f.applyAttributeKeys(d.Attributes)
+	for _, n := range moved {
+		roots = append(roots, reclassRoot{n: n, deep: true})
+	}
+	f.a.roots = roots
+	remask := f.g.reclassify(roots)
 	texts := f.validTexts(d.Texts)
 	kept := len(removes) + len(changes) + len(texts) + len(remask)
 	for _, ok := range placed {
@@ -73,7 +77,8 @@ func writeRemoves(out *jsonWriter, removes []removal) {
 // subtree already removed by this event is forwarded and has no effect.
 func (f *filterRun) applyRemoves(rs []wireRemove) []removal {
 	g := f.g
-	var ok []removal
+	ok := f.a.removals[:0]
+	defer func() { f.a.removals = ok }()
 	for _, r := range rs {
 		n := g.m.get(r.ID)
 		switch {
@@ -96,9 +101,11 @@ func (f *filterRun) applyRemoves(rs []wireRemove) []removal {
 // applyAdds places added subtrees. An add whose parent is not yet known waits
 // for an earlier-listed add to create it, as the replayer queues them.
 func (f *filterRun) applyAdds(adds []wireAdd) (placed []bool, moved []*mirrorNode) {
-	placed = make([]bool, len(adds))
+	placed = append(f.a.placed[:0], make([]bool, len(adds))...)
+	f.a.placed = placed
 	waiting := map[int][]int{}
-	var ready []int
+	ready := f.a.ready[:0]
+	defer func() { f.a.ready = ready }()
 	for i := len(adds) - 1; i >= 0; i-- {
 		ready = append(ready, i)
 	}
@@ -173,9 +180,12 @@ func releaseWaiting(w *wireNode, waiting map[int][]int, ready []int) []int {
 
 // applyAttributeKeys validates attribute changes and updates the raw values
 // the policy classifies on; changed lists the nodes whose classification
-// inputs changed.
-func (f *filterRun) applyAttributeKeys(cs []wireAttrChange) (ok []attrChange, changed []*mirrorNode) {
+// inputs changed, deep when a selector tests a changed attribute on
+// ancestors.
+func (f *filterRun) applyAttributeKeys(cs []wireAttrChange) (ok []attrChange, changed []reclassRoot) {
 	g := f.g
+	ok, changed = f.a.changes[:0], f.a.roots[:0]
+	defer func() { f.a.changes, f.a.roots = ok, changed }()
 	for i := range cs {
 		c := &cs[i]
 		n := g.m.get(c.ID)
@@ -188,13 +198,14 @@ func (f *filterRun) applyAttributeKeys(cs []wireAttrChange) (ok []attrChange, ch
 			continue
 		}
 		ok = append(ok, attrChange{c, n})
-		touched := false
+		touched, deep := false, false
 		for name, v := range c.Attributes {
 			lname := lowerASCII(name)
 			if !g.pol.isKeyAttr(lname) {
 				continue
 			}
 			touched = true
+			deep = deep || g.pol.ancestorKeys[lname]
 			if s, present := keyString(v); present {
 				n.keys = setKey(n.keys, lname, s)
 			} else {
@@ -202,7 +213,7 @@ func (f *filterRun) applyAttributeKeys(cs []wireAttrChange) (ok []attrChange, ch
 			}
 		}
 		if touched {
-			changed = append(changed, n)
+			changed = append(changed, reclassRoot{n: n, deep: deep})
 		}
 	}
 	return ok, changed
@@ -214,7 +225,8 @@ type textChange struct {
 }
 
 func (f *filterRun) validTexts(ts []wireText) []textChange {
-	var ok []textChange
+	ok := f.a.textOps[:0]
+	defer func() { f.a.textOps = ok }()
 	for _, t := range ts {
 		n := f.g.m.get(t.ID)
 		switch {

@@ -36,7 +36,8 @@ func (f *filterRun) writeAttributes(out *jsonWriter, remask []byte, changes []at
 		out.kInt("id", c.w.ID)
 		out.key("attributes")
 		out.open('{')
-		for _, name := range sortedNames(c.w.Attributes) {
+		var buf [16]string
+		for _, name := range sortedNamesIn(buf[:0], c.w.Attributes) {
 			writeAttrChange(out, c.n, name, c.w.Attributes[name])
 		}
 		out.close('}')
@@ -74,7 +75,8 @@ func writeAttrChange(out *jsonWriter, n *mirrorNode, name string, v any) {
 // [value, priority], or to false (removed).
 func writeStyleDiff(out *jsonWriter, diff map[string]any) {
 	out.open('{')
-	for _, prop := range sortedNames(diff) {
+	var buf [16]string
+	for _, prop := range sortedNamesIn(buf[:0], diff) {
 		switch v := diff[prop].(type) {
 		case string:
 			out.strKey(redactDetected(prop))

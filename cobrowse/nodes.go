@@ -214,7 +214,8 @@ func (f *filterRun) writeElement(out *jsonWriter, w *wireNode) {
 	out.open('{')
 	masked := n.masked()
 	n.clear = n.clear[:0]
-	for _, name := range sortedNames(w.Attributes) {
+	var buf [16]string
+	for _, name := range sortedNamesIn(buf[:0], w.Attributes) {
 		a := attrValue(n.tag, lowerASCII(name), w.Attributes[name], masked)
 		if !a.keep || !safeName(name) {
 			continue
@@ -247,7 +248,16 @@ func writeAttr(out *jsonWriter, a attrOut) {
 }
 
 func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
+	return sortedNamesIn(nil, m)
+}
+
+// sortedNamesIn is sortedNames in buf's space when it is large enough, so
+// the usual handful of attributes costs no allocation.
+func sortedNamesIn[V any](buf []string, m map[string]V) []string {
+	names := buf[:0]
+	if cap(names) < len(m) {
+		names = make([]string, 0, len(m))
+	}
 	for k := range m {
 		names = append(names, k)
 	}

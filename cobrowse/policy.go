@@ -30,10 +30,16 @@ type compiledPolicy struct {
 	// selectorKeys are attribute names the selectors test beyond the ones the
 	// gate always keeps (see isKeyAttr).
 	selectorKeys map[string]bool
+	// ancestorKeys are the attribute names a selector tests on an ancestor
+	// (any compound left of a combinator, as in ".open .x" or "[data-a] > p").
+	// Only a change to one of these can change how a selector matches a
+	// node's descendants; any other change reaches them only through the
+	// state they inherit (see reclassify).
+	ancestorKeys map[string]bool
 }
 
 func compilePolicy(p Policy) (*compiledPolicy, error) {
-	c := &compiledPolicy{selectorKeys: map[string]bool{}}
+	c := &compiledPolicy{selectorKeys: map[string]bool{}, ancestorKeys: map[string]bool{}}
 	var err error
 	if c.unredact, err = compileSelectors("unredact_selectors", p.UnredactSelectors); err != nil {
 		return nil, err
@@ -43,10 +49,13 @@ func compilePolicy(p Policy) (*compiledPolicy, error) {
 	}
 	for _, l := range []selectorList{c.unredact, c.secret} {
 		for _, sel := range l {
-			for _, comp := range sel {
+			for i, comp := range sel {
 				for _, cond := range comp.conds {
 					if !isBuiltinKey(cond.name) {
 						c.selectorKeys[cond.name] = true
+					}
+					if i < len(sel)-1 {
+						c.ancestorKeys[cond.name] = true
 					}
 				}
 			}

@@ -3,6 +3,8 @@ package cobrowse
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A small CSS selector engine for the policy's allowlist and secret lists,
@@ -298,11 +300,80 @@ func (a attrCond) test(v string) bool {
 	case '*':
 		return a.value != "" && strings.Contains(v, a.value)
 	case '~':
-		for _, f := range strings.Fields(v) {
-			if f == a.value {
+		return hasField(v, a.value)
+	}
+	return false
+}
+
+// hasField reports whether tok is one of the fields of v as strings.Fields
+// splits it (on Unicode white space), without allocating them.
+func hasField(v, tok string) bool {
+	if tok == "" {
+		return false
+	}
+	if asciiOnly(v) {
+		// A field of an ASCII string is an occurrence of tok between white
+		// space or the ends, when tok has no white space of its own.
+		for i := 0; i < len(tok); i++ {
+			if isASCIISpace(tok[i]) {
+				return false
+			}
+		}
+		for off := 0; off < len(v); {
+			k := strings.Index(v[off:], tok)
+			if k < 0 {
+				return false
+			}
+			k += off
+			end := k + len(tok)
+			if (k == 0 || isASCIISpace(v[k-1])) && (end == len(v) || isASCIISpace(v[end])) {
 				return true
 			}
+			off = k + 1
+		}
+		return false
+	}
+	for i := 0; i < len(v); {
+		// Skip white space, then take the field up to the next.
+		size := spaceAt(v, i)
+		if size > 0 {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(v) && spaceAt(v, i) == 0 {
+			_, n := utf8.DecodeRuneInString(v[i:])
+			i += n
+		}
+		if v[start:i] == tok {
+			return true
 		}
 	}
 	return false
+}
+
+// spaceAt is the byte length of the white space rune at v[i], or 0.
+func spaceAt(v string, i int) int {
+	if c := v[i]; c < utf8.RuneSelf {
+		if isASCIISpace(c) {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(v[i:])
+	if unicode.IsSpace(r) {
+		return n
+	}
+	return 0
+}
+
+// asciiOnly reports whether v is ASCII, which hasField can split byte by
+// byte.
+func asciiOnly(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -221,8 +221,9 @@ func (r *ruleIndex) UnmarshalJSON(b []byte) error {
 // decodeEvent parses one rrweb event. Numbers in attribute values arrive as
 // float64; the gate forwards them as text or re-formats them, so a long digit
 // string can only come out altered, never more revealing.
-func decodeEvent(b []byte, ev *wireEvent) error {
-	if fastDecode(b, ev) {
+// The fast decoder puts what it can in arena a (see fastArena).
+func decodeEvent(b []byte, ev *wireEvent, a *fastArena) error {
+	if fastDecodeWith(b, ev, a) {
 		return nil
 	}
 	*ev = wireEvent{}
