@@ -127,6 +127,15 @@ func appendSmallUint(b []byte, u uint32) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainRun returns the index of the first byte at or after i that needs a
+// look in a JSON string (see strStop), or len(s).
+func plainRun(s string, i int) int {
+	for i < len(s) && !strStop[s[i]] {
+		i++
+	}
+	return i
+}
+
 // appendJSONString quotes s. Invalid UTF-8 becomes U+FFFD and U+2028/U+2029
 // are escaped, as encoding/json does, so the output is valid JSON and safe to
 // embed in a script.
@@ -134,6 +143,9 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i = plainRun(s, i); i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

@@ -1,10 +1,12 @@
 package cobrowse
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -75,6 +77,28 @@ func TestRawStrMatchesReference(t *testing.T) {
 		want, wantOK := ref(b)
 		if ok != wantOK || (ok && string(got) != string(want)) {
 			t.Fatalf("%q: got %q %v, want %q %v", b, got, ok, want, wantOK)
+		}
+	}
+}
+
+// appendJSONString writes what encoding/json writes (without HTML escaping,
+// which the gate does not do).
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
+	alphabet := []string{"a", "Z", " ", "\"", "\\", "\x01", "\n", "\x7f", "é", "\xff", "\xc3", "\u2028", "\u2029", "<", "0", "abcdefgh"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 30000 {
+		var s string
+		for range rng.IntN(16) {
+			s += alphabet[rng.IntN(len(alphabet))]
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, s); string(got) != strings.TrimSuffix(want.String(), "\n") {
+			t.Fatalf("%q: got %s, want %s", s, got, want.String())
 		}
 	}
 }

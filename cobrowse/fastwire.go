@@ -429,10 +429,32 @@ func (s *scanner) attrMap(m *map[string]any) bool {
 			}
 			v = f
 		}
-		(*m)[string(key)] = v // a repeated name keeps the last value, as encoding/json does
+		(*m)[attrName(key)] = v // a repeated name keeps the last value, as encoding/json does
 		return true
 	})
 }
+
+// attrName is key as a string, without allocating for the names the gate
+// knows (most of any page's attributes).
+func attrName(key []byte) string {
+	if name, ok := knownAttrNames[string(key)]; ok {
+		return name
+	}
+	return string(key)
+}
+
+var knownAttrNames = func() map[string]string {
+	m := map[string]string{}
+	for name := range attrClasses {
+		m[name] = name
+	}
+	for _, name := range []string{"style", "title", "alt", "value", "placeholder", "label", "aria-label",
+		"aria-describedby", "aria-labelledby", "aria-controls", "data-testid", "_cssText", "rr_dataURL",
+		"viewBox", "srcset"} {
+		m[name] = name
+	}
+	return m
+}()
 
 // scanner reads the JSON subset.
 type scanner struct {
@@ -476,6 +498,11 @@ func getArena() *fastArena { return arenaPool.Get().(*fastArena) }
 // putArena resets a and returns it to the pool. Everything the event held is
 // cleared, so a pooled arena keeps no page text alive.
 func putArena(a *fastArena) {
+	a.reset()
+	arenaPool.Put(a)
+}
+
+func (a *fastArena) reset() {
 	a.ev = wireEvent{}
 	if a.dataUsed {
 		a.data, a.dataUsed = wireData{}, false
@@ -496,7 +523,6 @@ func putArena(a *fastArena) {
 	a.textOps = resetList(a.textOps)
 	a.placed = resetList(a.placed)
 	a.ready = resetList(a.ready)
-	arenaPool.Put(a)
 }
 
 // maxPooledList bounds what a pooled arena keeps of a list: an event with

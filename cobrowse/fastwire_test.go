@@ -28,6 +28,10 @@ func FuzzFastDecode(f *testing.F) {
 	for _, s := range fastDecodeEdgeCases {
 		f.Add([]byte(s))
 	}
+	// An arena that decoded another event and was reset, as the gate's
+	// pooled ones are, must decode exactly as a fresh one.
+	used := &fastArena{}
+	busy := page.Batches(10, 8, 1)[3]
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got, want wireEvent
 		if !fastDecode(b, &got) {
@@ -39,6 +43,16 @@ func FuzzFastDecode(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("decoders disagree on %q:\nfast %s\njson %s", b, dump(got), dump(want))
 		}
+		for _, ev := range busy {
+			var tmp wireEvent
+			fastDecodeWith(ev, &tmp, used)
+			used.reset()
+		}
+		var again wireEvent
+		if !fastDecodeWith(b, &again, used) || !reflect.DeepEqual(again, want) {
+			t.Fatalf("a reused arena decodes %q differently:\nreused %s\njson %s", b, dump(again), dump(want))
+		}
+		used.reset()
 	})
 }
 
