@@ -19,7 +19,13 @@ import (
 // checkMirrorState reports the first node whose state differs from a fresh
 // classification, or whose depth is not its parent's plus one.
 func checkMirrorState(g *Gate) error {
-	for id, n := range g.m.nodes {
+	held := 0
+	for n := range g.m.all {
+		held++
+		id := n.id
+		if g.m.get(id) != n {
+			return fmt.Errorf("node %d is not found by its id", id)
+		}
 		var allow, secret bool
 		depth := int32(0)
 		if p := n.parent; p != nil {
@@ -45,6 +51,9 @@ func checkMirrorState(g *Gate) error {
 		if n.depth != depth {
 			return fmt.Errorf("node %d: depth %d, want %d", id, n.depth, depth)
 		}
+	}
+	if held != g.m.count {
+		return fmt.Errorf("the mirror counts %d nodes and holds %d", g.m.count, held)
 	}
 	return nil
 }
@@ -298,7 +307,7 @@ func runRandomReclassify(t *testing.T, p Policy, seed uint64) {
 	emit(rrSnapshot(t, rrDoc(build(0), build(0), build(0))))
 	elements := func() []*mirrorNode {
 		var els []*mirrorNode
-		for _, n := range g.m.nodes {
+		for n := range g.m.all {
 			if n.kind == ntElement && n.id > 3 {
 				els = append(els, n)
 			}
@@ -391,5 +400,44 @@ func TestHasFieldMatchesStringsFields(t *testing.T) {
 		if got := hasField(v, tok); got != want {
 			t.Fatalf("hasField(%q, %q) = %v, strings.Fields says %v", v, tok, got, want)
 		}
+	}
+}
+
+// Ids far past the ones in use go to the sparse index; the mirror still finds,
+// moves and forgets them, and a hostile id cannot grow the dense index.
+func TestMirrorIndexHugeIDs(t *testing.T) {
+	g := newTestGate(t, ownClassPolicy)
+	huge := 1 << 40
+	mustFilter(t, g, rrSnapshot(t, rrDoc(
+		rrElem(10, "div", map[string]any{"class": "public"}, rrText(huge, "Words")),
+		rrElem(huge+2, "div", nil, rrText(11, "More")),
+	)))
+	if len(g.m.dense) > 4096+2*g.m.count {
+		t.Fatalf("dense index grew to %d for %d nodes", len(g.m.dense), g.m.count)
+	}
+	if err := checkMirrorState(g); err != nil {
+		t.Fatal(err)
+	}
+	wantMasked(t, g, false, huge)
+	wantMasked(t, g, true, huge+2, 11)
+	// Move the huge-id div under the allowlisted one, then remove it.
+	mustFilter(t, g, rrMutation(t, map[string]any{
+		"adds": []any{map[string]any{"parentId": 10, "nextId": nil, "node": rrElem(huge+2, "div", nil)}},
+	}))
+	wantMasked(t, g, false, huge+2, 11)
+	mustFilter(t, g, rrMutation(t, map[string]any{
+		"removes": []any{map[string]any{"parentId": 10, "id": huge + 2}},
+	}))
+	if _, known := g.Masked(huge + 2); known {
+		t.Error("removed node still held")
+	}
+	if _, known := g.Masked(11); known {
+		t.Error("child of a removed node still held")
+	}
+	if err := checkMirrorState(g); err != nil {
+		t.Fatal(err)
+	}
+	if g.m.count != 5 { // document, html, body, div 10 and its text
+		t.Errorf("mirror holds %d nodes, want 5", g.m.count)
 	}
 }

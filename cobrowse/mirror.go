@@ -92,14 +92,22 @@ const (
 	maxMirrorNodes = 1 << 21
 )
 
+// The mirror finds nodes by id. rrweb numbers a page's nodes from 1 up, so
+// ids index a slice (dense); an id far past the ones in use, which only a
+// hostile page sends, goes to a map (sparse) instead, so it cannot make the
+// slice large.
 type mirror struct {
-	nodes map[int]*mirrorNode
-	slab  []mirrorNode // nodes are allocated in blocks: a snapshot makes many
+	dense  []*mirrorNode
+	sparse map[int]*mirrorNode
+	count  int          // nodes held
+	slab   []mirrorNode // nodes are allocated in blocks: a snapshot makes many
 }
 
 // reset empties the mirror, sized for about hint nodes.
 func (m *mirror) reset(hint int) {
-	m.nodes = make(map[int]*mirrorNode, hint)
+	m.dense = make([]*mirrorNode, 0, hint)
+	m.sparse = nil
+	m.count = 0
 	m.slab = nil
 }
 
@@ -112,7 +120,60 @@ func (m *mirror) alloc() *mirrorNode {
 	return n
 }
 
-func (m *mirror) get(id int) *mirrorNode { return m.nodes[id] }
+func (m *mirror) get(id int) *mirrorNode {
+	if uint(id) < uint(len(m.dense)) {
+		if n := m.dense[id]; n != nil {
+			return n
+		}
+	}
+	if m.sparse != nil {
+		return m.sparse[id]
+	}
+	return nil
+}
+
+// add records n under its id, which the mirror does not hold.
+func (m *mirror) add(n *mirrorNode) {
+	m.count++
+	id := n.id
+	if id >= 0 && id < len(m.dense) {
+		m.dense[id] = n
+		return
+	}
+	if id >= 0 && id < 2*m.count+4096 {
+		m.dense = append(m.dense, make([]*mirrorNode, id+1-len(m.dense))...)
+		m.dense[id] = n
+		return
+	}
+	if m.sparse == nil {
+		m.sparse = map[int]*mirrorNode{}
+	}
+	m.sparse[id] = n
+}
+
+// forget drops node n's id.
+func (m *mirror) forget(n *mirrorNode) {
+	m.count--
+	if id := n.id; uint(id) < uint(len(m.dense)) && m.dense[id] == n {
+		m.dense[id] = nil
+		return
+	}
+	delete(m.sparse, n.id)
+}
+
+// all calls yield for every node held, in no particular order.
+func (m *mirror) all(yield func(*mirrorNode) bool) {
+	for _, n := range m.dense {
+		if n != nil && !yield(n) {
+			return
+		}
+	}
+	for _, n := range m.sparse {
+		if !yield(n) {
+			return
+		}
+	}
+}
 
 // insert links n under parent before sibling before (appends when before is
 // nil or not parent's child) and records its depth.
@@ -165,7 +226,7 @@ func (m *mirror) detach(n *mirrorNode) {
 func (m *mirror) remove(n *mirrorNode) {
 	m.detach(n)
 	for d := n; d != nil; d = nextInSubtree(d, n) {
-		delete(m.nodes, d.id)
+		m.forget(d)
 	}
 }
 

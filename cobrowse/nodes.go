@@ -48,7 +48,7 @@ func (f *filterRun) place(parent *mirrorNode, w *wireNode, before *mirrorNode, m
 		w.m = n
 		return n
 	}
-	if len(g.m.nodes) >= maxMirrorNodes {
+	if g.m.count >= maxMirrorNodes {
 		f.drop(ReasonLimit, w.ID, "too many nodes")
 		return nil
 	}
@@ -56,7 +56,7 @@ func (f *filterRun) place(parent *mirrorNode, w *wireNode, before *mirrorNode, m
 	n.id, n.kind, n.tag, n.event = w.ID, uint8(w.Type), tag, g.events
 	n.keys = g.keysOf(w)
 	g.m.insert(n, parent, before)
-	g.m.nodes[n.id] = n
+	g.m.add(n)
 	g.classifyNode(n)
 	w.m = n
 	return n
