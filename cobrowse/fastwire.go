@@ -3,6 +3,7 @@ package cobrowse
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -265,7 +266,7 @@ func (s *scanner) nodeField(key string, n *wireNode, depth int) bool {
 	case "type":
 		return s.integer(&n.Type)
 	case "tagName":
-		return s.strInto(&n.TagName)
+		return s.tagName(&n.TagName)
 	case "attributes":
 		return s.attrMap(&n.Attributes)
 	case "childNodes":
@@ -433,6 +434,37 @@ func (s *scanner) attrMap(m *map[string]any) bool {
 		return true
 	})
 }
+
+// tagName reads a tag name, without allocating for the common ones: the
+// mirror keeps every element's tag for as long as the page lives.
+func (s *scanner) tagName(dst *string) bool {
+	s.ws()
+	start := s.i
+	if raw, ok := s.rawStr(); ok {
+		if tag, known := knownTags[string(raw)]; known {
+			*dst = tag
+		} else {
+			*dst = string(raw)
+		}
+		return true
+	}
+	s.i = start
+	return s.strInto(dst)
+}
+
+var knownTags = func() map[string]string {
+	m := map[string]string{}
+	for _, tag := range strings.Fields(`html head body title meta link style script noscript base div span p a
+		img picture source video audio canvas iframe svg path g circle rect line polyline polygon use
+		defs symbol clippath lineargradient stop mask ul ol li dl dt dd table thead tbody tfoot tr td
+		th caption colgroup col form input textarea select option optgroup button label fieldset
+		legend output progress meter h1 h2 h3 h4 h5 h6 header footer nav main section article aside
+		figure figcaption details summary dialog template slot strong em b i u s small mark code pre
+		kbd samp sub sup br hr wbr blockquote q cite abbr time address object embed`) {
+		m[tag] = tag
+	}
+	return m
+}()
 
 // attrName is key as a string, without allocating for the names the gate
 // knows (most of any page's attributes).
