@@ -60,6 +60,7 @@ type Plan struct {
 	Open     *OpenRequest     // submit a dispute
 	Escalate *EscalateRequest // hand the conversation to a person
 	Answer   bool             // answer the question from the knowledge base
+	Then     []Reply          // said after the answer (a question asked mid-dispute)
 }
 
 // OpenRequest asks the service to submit a dispute.
@@ -150,6 +151,9 @@ func chooseOrder(s State, t Turn) (State, Plan) {
 	if t.NLU.IsDispute && t.NLU.Reason != s.Reason && t.NLU.Confidence >= 0.5 {
 		s.Reason, s.SubReason = t.NLU.Reason, t.NLU.SubReason
 	}
+	if side, ok := sideQuestion(s, t, "And which purchase was the problem with?", orderReplies(filterOrders(t.Orders, s.Candidates))); ok {
+		return s, side
+	}
 	return clarify(s, "I couldn't tell which purchase you mean. Please pick one below, or tell me the store and item.",
 		orderReplies(filterOrders(t.Orders, s.Candidates)), "low_confidence")
 }
@@ -192,8 +196,23 @@ func confirm(s State, t Turn) (State, Plan) {
 		s.Facts = append(s.Facts, t.Text)
 		return askConfirm(s, t.Orders)
 	}
+	if side, ok := sideQuestion(s, t, "Shall I still open the dispute?", []QuickReply{
+		{Label: "Yes, open a dispute", Payload: "yes"}, {Label: "No, that's not it", Payload: "no"}}); ok {
+		return s, side
+	}
 	return clarify(s, "Sorry — shall I open the dispute? Please answer yes or no.", []QuickReply{
 		{Label: "Yes", Payload: "yes"}, {Label: "No", Payload: "no"}}, "low_confidence")
+}
+
+// sideQuestion answers a question the customer asks while the bot waits for
+// an answer of its own (which order? shall I open it?), then asks again: a
+// question that has a grounded answer is not a failure to understand, so it
+// does not count as a clarification.
+func sideQuestion(s State, t Turn, again string, replies []QuickReply) (Plan, bool) {
+	if t.NLU.IsDispute || !t.Answered || t.NLU.Intent == "small_talk" {
+		return Plan{}, false
+	}
+	return Plan{Answer: true, Then: []Reply{{Text: again, QuickReplies: replies}}}, true
 }
 
 func submit(s State) (State, Plan) {

@@ -101,3 +101,21 @@ func TestDialogueFlagsInjection(t *testing.T) {
 		t.Fatalf("injection must be flagged and must not skip confirmation: %+v %+v", s, p)
 	}
 }
+
+// A question asked while the bot waits for a yes/no or an order is answered,
+// then the bot asks again; it is not counted against the customer.
+func TestDialogueSideQuestion(t *testing.T) {
+	q := nlu.Result{Intent: "due_dates", Confidence: 0.9}
+	for _, phase := range []Phase{PhaseConfirm, PhaseChooseOrder} {
+		s := State{Phase: phase, Reason: nlu.ReasonNotReceived, OrderID: "ord_shoes", Candidates: []string{"ord_jacket", "ord_shoes"}}
+		s2, p := Step(s, Turn{Text: "when is my next payment due", NLU: q, Orders: testOrders, Answered: true})
+		if !p.Answer || len(p.Then) != 1 || len(p.Then[0].QuickReplies) != 2 || s2.Phase != phase || s2.Clarifications != 0 {
+			t.Errorf("%s: %+v %+v", phase, s2, p)
+		}
+		// Without a grounded answer it is a clarifying question, as before.
+		s2, p = Step(s, Turn{Text: "when is my next payment due", NLU: q, Orders: testOrders})
+		if p.Answer || s2.Clarifications != 1 {
+			t.Errorf("%s, unanswered: %+v %+v", phase, s2, p)
+		}
+	}
+}

@@ -91,6 +91,7 @@ type turn struct {
 	stored []Message // everything this turn appended, for live sockets
 	// what step 3 words:
 	say     []Reply
+	then    []Reply // after the answer
 	opened  *disputes.View
 	already *disputes.View // the order already had an open dispute
 	dec     disputes.DecisionSummary
@@ -120,7 +121,7 @@ func (t *turn) act(ctx context.Context, u understanding) (TurnResult, error) {
 		return res, nil
 	}
 	state, plan := Step(t.c.State, Turn{Text: u.text, NLU: u.nlu, Orders: choices(u.orders), Answered: len(u.passages) > 0})
-	t.c.State, t.say = state, plan.Say
+	t.c.State, t.say, t.then = state, plan.Say, plan.Then
 	switch {
 	case plan.Open != nil:
 		return t.open(ctx, plan.Open, res)
@@ -145,6 +146,7 @@ func (s *Service) word(ctx context.Context, t *turn) []Reply {
 	case len(t.answer) > 0:
 		out = append(out, s.groundedAnswer(ctx, t.answer))
 	}
+	out = append(out, t.then...)
 	for i := range out {
 		if out[i].Citations == nil {
 			out[i].Citations = []Citation{}
