@@ -108,7 +108,14 @@ func (r *Retriever) SearchQuery(ctx context.Context, q Query) ([]Result, error) 
 			return nil, fmt.Errorf("knowledge: embed query: %w", err)
 		}
 	}
-	return r.store.search(ctx, r.emb.Info(), q, vec, q.Text+" "+ConceptTerms(q.Text))
+	out, err := r.store.search(ctx, r.emb.Info(), q, vec, q.Text+" "+ConceptTerms(q.Text))
+	if err == nil && len(out) == 0 && q.Market != "" {
+		// Only an unknown market finds nothing at all (every chunk lists
+		// the markets it applies in), so the market list is read only then
+		// rather than before every search.
+		err = r.knownMarket(ctx, q.Market)
+	}
+	return out, err
 }
 
 func (r *Retriever) validate(ctx context.Context, q Query) error {
@@ -119,15 +126,19 @@ func (r *Retriever) validate(ctx context.Context, q Query) error {
 		return errs.Field(errs.Invalid, "q", fmt.Sprintf("q is longer than %d characters", MaxQueryChars))
 	case q.K < 1 || q.K > MaxK:
 		return errs.Field(errs.Invalid, "k", fmt.Sprintf("k must be between 1 and %d", MaxK))
-	case q.Market == "":
-		return nil
 	}
+	return nil
+}
+
+// knownMarket is nil for a market the policies cover, else a 4xx naming
+// those they do.
+func (r *Retriever) knownMarket(ctx context.Context, market string) error {
 	markets, err := r.store.Markets(ctx)
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(markets, q.Market) {
-		return errs.Field(errs.Invalid, "market", fmt.Sprintf("unknown market %q; the policies cover %s", q.Market, strings.Join(markets, ", ")))
+	if !slices.Contains(markets, market) {
+		return errs.Field(errs.Invalid, "market", fmt.Sprintf("unknown market %q; the policies cover %s", market, strings.Join(markets, ", ")))
 	}
 	return nil
 }
