@@ -151,6 +151,7 @@ export function CobrowseViewer(props: { sessionId: string; onEnded?: (reason: st
             return;
           case 'events':
             for (const e of msg.events as RREvent[]) {
+              if (!viewable(e)) continue;
               // Played on arrival: the customer's clock may differ from ours.
               last = Math.max(Date.now(), last);
               e.timestamp = last;
@@ -457,7 +458,7 @@ export function RecordingPlayer(props: { events: unknown[] }) {
       return;
     }
     setProblem('');
-    const r = new Replayer(events as never[], { root: stage, mouseTail: false, showWarning: false, triggerFocus: false, UNSAFE_replayCanvas: false });
+    const r = new Replayer(events.filter((e) => viewable(e as RREvent)) as never[], { root: stage, mouseTail: false, showWarning: false, triggerFocus: false, UNSAFE_replayCanvas: false });
     r.iframe.setAttribute('title', 'Recorded screen share (redacted)');
     let size = { w: 1024, h: 640 };
     r.on('resize', (d) => {
@@ -523,4 +524,17 @@ export function RecordingPlayer(props: { events: unknown[] }) {
       </div>
     </div>
   );
+}
+
+/**
+ * viewable is false for the mouse interactions the replayer would re-dispatch
+ * as synthetic DOM events into its sandboxed iframe (mouse down/up, double
+ * click, context menu, focus, blur, touches): the page's scripts are not
+ * replayed, so they do nothing there except make Chromium log "Blocked script
+ * execution" for each. Clicks stay (the replayer shows them on the pointer),
+ * as do pointer moves.
+ */
+function viewable(e: RREvent): boolean {
+  const d = (e as { data?: { source?: number; type?: number } }).data;
+  return !(e.type === 3 && d?.source === 2 && d.type !== 2);
 }
