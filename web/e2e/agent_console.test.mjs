@@ -186,7 +186,9 @@ test('keyboard: skip link, navigation and the policy search page', async () => {
   await page.getByRole('searchbox', { name: 'Search the policies' }).focus();
   await page.keyboard.type('xyzzy plugh');
   await page.keyboard.press('Enter');
-  await page.getByText(/No policy section matches|Dispute/).first().waitFor();
+  // Nonsense may still have nearest sections (the vector ranking always
+  // answers): either a result list or the empty state is fine here.
+  await page.locator('.result').first().or(page.getByText('No policy section matches')).first().waitFor();
   await page.getByRole('searchbox', { name: 'Search the policies' }).fill('late fee while payments are paused');
   await page.keyboard.press('Enter');
   await page.locator('.result').first().waitFor();
