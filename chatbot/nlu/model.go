@@ -51,42 +51,50 @@ func trainModel(xs []features, ys []string, cfg trainConfig) *model {
 	}
 	m.w = make([]float64, len(m.index)*len(m.labels))
 	m.b = make([]float64, len(m.labels))
+	p := make([]float64, len(m.labels))
+	sgd(m.w, m.b, len(data), cfg, func(i int, rate float64) { m.step(data[i], y[i], rate, cfg.L2, p) })
+	return m
+}
+
+// sgd runs cfg.Epochs shuffled passes of step over n examples with a
+// decaying rate (deterministic: the order comes from cfg.Seed), then sets w
+// and b to the average of their values after each of the last cfg.Average
+// epochs, which steadies the model.
+func sgd(w, b []float64, n int, cfg trainConfig, step func(i int, rate float64)) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
-	order := make([]int, len(data))
+	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
-	p := make([]float64, len(m.labels))
 	var sumW, sumB []float64
-	n := 0
+	averaged := 0
 	for epoch := range cfg.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		rate := cfg.Rate / (1 + float64(epoch)*0.3)
 		for _, i := range order {
-			m.step(data[i], y[i], rate, cfg.L2, p)
+			step(i, rate)
 		}
 		if cfg.Average > 0 && epoch >= cfg.Epochs-cfg.Average {
 			if sumW == nil {
-				sumW, sumB = make([]float64, len(m.w)), make([]float64, len(m.b))
+				sumW, sumB = make([]float64, len(w)), make([]float64, len(b))
 			}
-			for k, v := range m.w {
+			for k, v := range w {
 				sumW[k] += v
 			}
-			for k, v := range m.b {
+			for k, v := range b {
 				sumB[k] += v
 			}
-			n++
+			averaged++
 		}
 	}
-	if n > 1 {
+	if averaged > 1 {
 		for k := range sumW {
-			m.w[k] = sumW[k] / float64(n)
+			w[k] = sumW[k] / float64(averaged)
 		}
 		for k := range sumB {
-			m.b[k] = sumB[k] / float64(n)
+			b[k] = sumB[k] / float64(averaged)
 		}
 	}
-	return m
 }
 
 // step takes one gradient step on example x with true label y. Labels whose

@@ -2,7 +2,6 @@ package nlu
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 )
 
@@ -49,61 +48,11 @@ func trainNB(xs []features, ys []string, cfg nbConfig) *nbModel {
 			total[y[i]]++
 		}
 	}
-	all := 0.0
-	for _, t := range total {
-		all += t
-	}
-	m.r = make([]float64, V*K)
-	a := cfg.Alpha
-	for j := range V {
-		row := count[j*K : (j+1)*K]
-		sum := 0.0
-		for _, c := range row {
-			sum += c
-		}
-		for k := range K {
-			p := (a + row[k]) / (a*float64(V) + total[k])
-			q := (a + sum - row[k]) / (a*float64(V) + all - total[k])
-			m.r[j*K+k] = math.Log(p / q)
-		}
-	}
+	m.r = logCountRatios(count, total, K, cfg.Alpha)
 	m.w = make([]float64, V*K)
 	m.b = make([]float64, K)
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
-	order := make([]int, len(data))
-	for i := range order {
-		order[i] = i
-	}
-	var sumW, sumB []float64
-	n := 0
-	s := make([]float64, K)
-	for epoch := range cfg.Epochs {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		rate := cfg.Rate / (1 + float64(epoch)*0.3)
-		for _, i := range order {
-			m.step(data[i], y[i], rate, cfg.L2, s)
-		}
-		if cfg.Average > 0 && epoch >= cfg.Epochs-cfg.Average {
-			if sumW == nil {
-				sumW, sumB = make([]float64, len(m.w)), make([]float64, len(m.b))
-			}
-			for k, v := range m.w {
-				sumW[k] += v
-			}
-			for k, v := range m.b {
-				sumB[k] += v
-			}
-			n++
-		}
-	}
-	if n > 1 {
-		for k := range sumW {
-			m.w[k] = sumW[k] / float64(n)
-		}
-		for k := range sumB {
-			m.b[k] = sumB[k] / float64(n)
-		}
-	}
+	sc := make([]float64, K)
+	sgd(m.w, m.b, len(data), cfg.trainConfig, func(i int, rate float64) { m.step(data[i], y[i], rate, cfg.L2, sc) })
 	return m
 }
 
@@ -185,23 +134,7 @@ func trainCNB(xs []features, ys []string, alpha float64, minCount int) *cnbModel
 			}
 		}
 	}
-	all := 0.0
-	for _, t := range total {
-		all += t
-	}
-	m.w = make([]float64, V*K)
-	for j := range V {
-		row := count[j*K : (j+1)*K]
-		sum := 0.0
-		for _, c := range row {
-			sum += c
-		}
-		for k := range K {
-			p := (alpha + row[k]) / (alpha*float64(V) + total[k])
-			q := (alpha + sum - row[k]) / (alpha*float64(V) + all - total[k])
-			m.w[j*K+k] = math.Log(p) - math.Log(q)
-		}
-	}
+	m.w = logCountRatios(count, total, K, alpha)
 	return m
 }
 
@@ -220,4 +153,29 @@ func (m *cnbModel) predict(f features, temperature float64) []float64 {
 	}
 	softmax(p)
 	return p
+}
+
+// logCountRatios is, for every feature j and label k of count (examples of
+// label k with feature j, at j*K+k) and total (features counted per label),
+// log p(j|k) - log p(j|not k) with add-alpha smoothing.
+func logCountRatios(count, total []float64, K int, alpha float64) []float64 {
+	V := len(count) / K
+	all := 0.0
+	for _, t := range total {
+		all += t
+	}
+	out := make([]float64, V*K)
+	for j := range V {
+		row := count[j*K : (j+1)*K]
+		sum := 0.0
+		for _, c := range row {
+			sum += c
+		}
+		for k := range K {
+			p := (alpha + row[k]) / (alpha*float64(V) + total[k])
+			q := (alpha + sum - row[k]) / (alpha*float64(V) + all - total[k])
+			out[j*K+k] = math.Log(p / q)
+		}
+	}
+	return out
 }
