@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/settlehq/settle/disputes"
@@ -93,6 +94,41 @@ type GoldenRun struct {
 	PlaceOrder func(ctx context.Context, merchant string, in disputes.OrderInput) (string, error)
 	AddEvent   func(ctx context.Context, merchant, orderID string, in disputes.EventInput) error
 	Now        time.Time
+}
+
+// NewGoldenRun plays goldens on chat and ds: merchants are made on first
+// use, and orders and their events go through the order book's own code.
+func NewGoldenRun(chat *Service, ds *disputes.Service, now time.Time) GoldenRun {
+	var mu sync.Mutex
+	made := map[string]string{}
+	merchant := func(ctx context.Context, name string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if id, ok := made[name]; ok {
+			return id, nil
+		}
+		m, err := ds.CreateMerchant(ctx, disputes.Merchant{Name: name})
+		made[name] = m.ID
+		return m.ID, err
+	}
+	return GoldenRun{Chat: chat, Disputes: ds, Now: now,
+		PlaceOrder: func(ctx context.Context, name string, in disputes.OrderInput) (string, error) {
+			mid, err := merchant(ctx, name)
+			if err != nil {
+				return "", err
+			}
+			o, _, err := ds.UpsertOrder(ctx, mid, in)
+			return o.ID, err
+		},
+		AddEvent: func(ctx context.Context, name, orderID string, in disputes.EventInput) error {
+			mid, err := merchant(ctx, name)
+			if err != nil {
+				return err
+			}
+			_, _, _, err = ds.AddOrderEvent(ctx, mid, orderID, in)
+			return err
+		},
+	}
 }
 
 // Run plays a golden and returns the first way it failed, or nil.

@@ -3,49 +3,16 @@ package chatbot_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/settlehq/settle/chatbot"
-	"github.com/settlehq/settle/disputes"
 	"github.com/settlehq/settle/internal/id"
 	"github.com/settlehq/settle/knowledge"
 )
 
-// goldenRun builds a GoldenRun on the test environment: merchants are made on
-// first use, orders go through the order book's own code path.
+// goldenRun builds a GoldenRun on the test environment.
 func (e *chatEnv) goldenRun() chatbot.GoldenRun {
-	var mu sync.Mutex
-	made := map[string]string{}
-	merchant := func(ctx context.Context, name string) (string, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if id, ok := made[name]; ok {
-			return id, nil
-		}
-		m, err := e.ds.CreateMerchant(ctx, disputes.Merchant{Name: name})
-		made[name] = m.ID
-		return m.ID, err
-	}
-	return chatbot.GoldenRun{
-		Chat: e.svc, Disputes: e.ds, Now: now,
-		PlaceOrder: func(ctx context.Context, name string, in disputes.OrderInput) (string, error) {
-			mid, err := merchant(ctx, name)
-			if err != nil {
-				return "", err
-			}
-			o, _, err := e.ds.UpsertOrder(ctx, mid, in)
-			return o.ID, err
-		},
-		AddEvent: func(ctx context.Context, name, orderID string, in disputes.EventInput) error {
-			mid, err := merchant(ctx, name)
-			if err != nil {
-				return err
-			}
-			_, _, _, err = e.ds.AddOrderEvent(ctx, mid, orderID, in)
-			return err
-		},
-	}
+	return chatbot.NewGoldenRun(e.svc, e.ds, now)
 }
 
 // useRealKnowledge ingests the policy corpus into the test database and

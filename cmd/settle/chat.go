@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,36 +66,7 @@ func (a *app) newChatWorld(ctx context.Context, cfg config.Config, purpose strin
 
 // goldenRun lets goldens place orders at merchants made on first use.
 func (w *chatWorld) goldenRun(now time.Time) chatbot.GoldenRun {
-	var mu sync.Mutex
-	made := map[string]string{}
-	merchant := func(ctx context.Context, name string) (string, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if id, ok := made[name]; ok {
-			return id, nil
-		}
-		m, err := w.disputes.CreateMerchant(ctx, disputes.Merchant{Name: name})
-		made[name] = m.ID
-		return m.ID, err
-	}
-	return chatbot.GoldenRun{Chat: w.chat, Disputes: w.disputes, Now: now,
-		PlaceOrder: func(ctx context.Context, name string, in disputes.OrderInput) (string, error) {
-			mid, err := merchant(ctx, name)
-			if err != nil {
-				return "", err
-			}
-			o, _, err := w.disputes.UpsertOrder(ctx, mid, in)
-			return o.ID, err
-		},
-		AddEvent: func(ctx context.Context, name, orderID string, in disputes.EventInput) error {
-			mid, err := merchant(ctx, name)
-			if err != nil {
-				return err
-			}
-			_, _, _, err = w.disputes.AddOrderEvent(ctx, mid, orderID, in)
-			return err
-		},
-	}
+	return chatbot.NewGoldenRun(w.chat, w.disputes, now)
 }
 
 // evalConversations runs every conversation golden k times against a scratch
