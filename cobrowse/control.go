@@ -33,9 +33,9 @@ type controlSpec struct {
 // controls are the agent's message types other than "end".
 var controls = map[string]controlSpec{
 	"pointer":         {CapPointer, nodeNone, encodePointer},
-	"highlight":       {CapPointer, nodeKnown, encodeHighlight},
+	"highlight":       {CapPointer, nodeKnown, encodeOnNode("highlight")},
 	"draw":            {CapDraw, nodeNone, encodeDraw},
-	"click":           {CapControl, nodeUnmasked, encodeClick},
+	"click":           {CapControl, nodeUnmasked, encodeOnNode("click")},
 	"scroll":          {CapControl, nodeUnmasked, encodeScroll},
 	"type":            {CapControl, nodeUnmasked, encodeType},
 	"request_control": {CapView, nodeNone, encodeRequestControl},
@@ -161,12 +161,15 @@ func encodePointer(m inbound) (json.RawMessage, error) {
 	return json.Marshal(map[string]any{"type": "pointer", "x": x, "y": y})
 }
 
-func encodeHighlight(m inbound) (json.RawMessage, error) {
-	id, err := nodeID(m)
-	if err != nil {
-		return nil, err
+// encodeOnNode encodes a message that names only its node (highlight, click).
+func encodeOnNode(typ string) func(inbound) (json.RawMessage, error) {
+	return func(m inbound) (json.RawMessage, error) {
+		id, err := nodeID(m)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]any{"type": typ, "node_id": id})
 	}
-	return json.Marshal(map[string]any{"type": "highlight", "node_id": id})
 }
 
 func encodeDraw(m inbound) (json.RawMessage, error) {
@@ -186,14 +189,6 @@ func encodeDraw(m inbound) (json.RawMessage, error) {
 		pts[i] = map[string]float64{"x": x, "y": y}
 	}
 	return json.Marshal(map[string]any{"type": "draw", "points": pts})
-}
-
-func encodeClick(m inbound) (json.RawMessage, error) {
-	id, err := nodeID(m)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(map[string]any{"type": "click", "node_id": id})
 }
 
 func encodeScroll(m inbound) (json.RawMessage, error) {
